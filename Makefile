@@ -1,0 +1,59 @@
+# One way to do things: the README and .ci/run both use these targets.
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6.1 needs Python 3.12+. PYTHON=/path/to/python overrides the search; otherwise take the
+# first 3.12+ interpreter on PATH, then any that pyenv keeps off PATH.
+PYTHON ?= $(shell \
+	for c in python3.14 python3.13 python3.12 python3 python; do \
+	  p=$$(command -v $$c) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
+	done; \
+	root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	for p in $$(ls -d $$root/versions/3.*/bin/python3 2>/dev/null | sort -rV); do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
+	done)
+
+.PHONY: run test lint check lock browser clean
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+run: $(VENV)/.installed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/); mail is printed here."
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker & \
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+
+# A system Chromium (CHROMIUM_PATH, or Debian's /usr/bin/chromium) if there is one; otherwise
+# Playwright's own installer fetches one into its cache.
+browser: $(VENV)/.installed
+	@$(PY) -m tests.e2e.browser || $(PY) -m playwright install chromium
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Rewrites requirements.lock from pyproject.toml's pinned direct dependencies.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet --disable-pip-version-check ".[test]"
+	$(VENV)-lock/bin/pip freeze --exclude undersigned > requirements.lock
+	rm -rf $(VENV)-lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var test-artifacts

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from letters import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("", views.letter_list, name="list"),
+    path("letters/<slug:slug>/", views.letter_detail, name="detail"),
+    path("letters/<slug:slug>/preview/", views.letter_preview, name="preview"),
+]

@@ -1,0 +1,156 @@
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from letters.models import Letter
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_organization_name(name: str) -> str:
+    """The form of a name under which two spellings of one organization compare equal:
+    case, accents' compatibility forms, spacing, punctuation, "&"/"and" and a leading "The"."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
+    text = _NON_WORD.sub(" ", text).strip()
+    text = re.sub(r"^the\s+", "", text)
+    return text
+
+
+class SignatureQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Signature.Status.APPROVED)
+
+    def for_public_listing(self):
+        """Approved signatures with only the columns the public may see."""
+        return self.approved().only(
+            "id", "letter_id", "name", "city", "region", "country", "is_lead", "lead_order",
+            "confirmed_at",
+        )  # fmt: skip
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("letter")
+    )
+    name = models.CharField(_("organization name"), max_length=200)
+    normalized_name = models.CharField(max_length=200, editable=False)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("state or region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100)
+
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_title = models.CharField(_("contact title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), max_length=254)
+    authorized = models.BooleanField(_("authorized to sign"), default=False)
+    note = models.TextField(_("note to the organizers"), max_length=2000, blank=True)
+    submitted_ip = models.GenericIPAddressField(_("submitted from IP"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.UNCONFIRMED, db_index=True
+    )
+    is_lead = models.BooleanField(_("lead signer"), default=False)
+    lead_order = models.PositiveSmallIntegerField(
+        _("lead order"),
+        default=0,
+        help_text=_("Lead signers are listed first, lowest number first."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "normalized_name"], name="one_signature_per_organization"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["pending", "approved"])
+                | models.Q(confirmed_at__isnull=False),
+                name="reviewable_signatures_are_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(normalized_name=""), name="organization_name_not_blank"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["letter", "status"]),
+            models.Index(fields=["letter", "updated_at"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_organization_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
+    @property
+    def location(self):
+        return ", ".join(part for part in (self.city, self.region) if part)
+
+
+class OutgoingMail(models.Model):
+    """Every message to a signer is written here in the same transaction as the change that
+    caused it, then delivered by the worker, so a dead mail server delays mail but loses none."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Gave up")
+
+    signature = models.ForeignKey(
+        Signature,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("signature"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,19 @@
+"""Signed, expiring links for signers. The token carries only the signature's id and purpose;
+the signature is looked up fresh, so a link for a deleted entry simply stops working."""
+
+from django.conf import settings
+from django.core import signing
+
+CONFIRM = "confirm"
+MANAGE = "manage"
+
+
+def make_token(signature, purpose: str) -> str:
+    return signing.dumps(signature.pk, salt=f"signatures.{purpose}", compress=False)
+
+
+def read_token(token: str, purpose: str) -> int:
+    """The signature id in a token, or signing.BadSignature (SignatureExpired included)."""
+    return signing.loads(
+        token, salt=f"signatures.{purpose}", max_age=settings.CONFIRMATION_LINK_MAX_AGE
+    )

@@ -1,0 +1,53 @@
+"""Small factories: real rows in the real database, with just enough defaults."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from letters.models import Letter
+from signatures.models import Signature
+
+_counter = itertools.count(1)
+
+
+def make_letter(**fields) -> Letter:
+    n = next(_counter)
+    defaults = {
+        "title": f"Letter {n}",
+        "slug": f"letter-{n}",
+        "status": Letter.Status.OPEN,
+        "addressees": "Jane Doe, Chief Executive Officer\nExample Corp",
+        "salutation": "Dear Ms. Doe:",
+        "body": "We write to ask you to stop.\n\nThank you.",
+    }
+    return Letter.objects.create(**(defaults | fields))
+
+
+def signer_data(**fields) -> dict:
+    n = next(_counter)
+    defaults = {
+        "name": f"Organization {n}",
+        "website": f"https://org{n}.example.org",
+        "city": "Springfield",
+        "region": "IL",
+        "country": "United States",
+        "contact_name": f"Contact Person {n}",
+        "contact_title": "Director",
+        "contact_email": f"contact{n}@org{n}.example.org",
+        "authorized": True,
+        "note": "",
+    }
+    return defaults | fields
+
+
+def make_signature(letter, status=Signature.Status.APPROVED, **fields) -> Signature:
+    confirmed = None if status == Signature.Status.UNCONFIRMED else timezone.now()
+    data = signer_data(**fields)
+    return Signature.objects.create(letter=letter, status=status, confirmed_at=confirmed, **data)
+
+
+def make_staff(username="moderator", password="correct horse battery staple", **fields):
+    return get_user_model().objects.create_superuser(
+        username, f"{username}@example.org", password, **fields
+    )
