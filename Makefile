@@ -16,7 +16,7 @@ PYTHON ?= $(shell \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: run test lint check lock browser clean
+.PHONY: run test lint check deploycheck lock browser clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -38,15 +38,25 @@ run: $(VENV)/.installed
 browser: $(VENV)/.installed
 	@$(PY) -m tests.e2e.browser || $(PY) -m playwright install chromium
 
+# Tests run with DEBUG off, as production does, against whatever DATABASE_URL and CACHE_URL
+# name (SQLite and an in-process cache by default).
 test: $(VENV)/.installed browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} $(PY) manage.py collectstatic --no-input -v 0
+	SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 check: $(VENV)/.installed
-	$(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=$${SECRET_KEY:-check-only-not-secret} $(PY) manage.py makemigrations --check --dry-run
+
+# Django's deployment checklist, with the values a production deployment would set.
+deploycheck: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=letters.example.org SITE_URL=https://letters.example.org \
+	EMAIL_URL=smtp+tls://mailer:secret@smtp.example.org:587 \
+	SECURE_HSTS_PRELOAD=true $(PY) manage.py check --deploy --fail-level WARNING
 
 # Rewrites requirements.lock from pyproject.toml's pinned direct dependencies.
 lock:

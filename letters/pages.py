@@ -2,6 +2,8 @@
 The key carries a fingerprint of everything the page shows, so no code path needs to remember
 to invalidate it: any change to the letter or to any of its signatures makes a new key."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -28,10 +30,12 @@ def letter_context(letter) -> dict:
     return {"letter": letter, "signatories": signatories, "signatory_count": len(signatories)}
 
 
-def render_letter_page(letter) -> str:
-    key = f"letter-page:{_fingerprint(letter)}"
+def render_letter_page(letter) -> tuple[str, str]:
+    """The page's HTML and a version tag for it (an ETag: it changes exactly when the HTML may)."""
+    version = hashlib.sha256(_fingerprint(letter).encode()).hexdigest()[:32]
+    key = f"letter-page:{version}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("letters/letter_detail.html", letter_context(letter))
         cache.set(key, html, settings.LETTER_PAGE_CACHE_SECONDS)
-    return html
+    return html, version

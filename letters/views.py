@@ -2,6 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
 
 from letters.models import Letter
 from letters.pages import letter_context, render_letter_page
@@ -16,8 +17,13 @@ def letter_detail(request, slug):
     """Rendered without the request: no session, no CSRF token, no cookie, so browsers and
     shared caches may keep it."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    response = HttpResponse(render_letter_page(letter))
-    patch_cache_control(response, public=True, max_age=60)
+    html, version = render_letter_page(letter)
+    response = HttpResponse(html)
+    # Shared caches may keep it a minute; browsers revalidate with the ETag every time, so a
+    # signer who was just approved sees their name at once (ConditionalGetMiddleware answers
+    # 304 when nothing changed).
+    response["ETag"] = quote_etag(version)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=60, must_revalidate=True)
     return response
 
 

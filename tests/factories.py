@@ -51,3 +51,10 @@ def make_staff(username="moderator", password="correct horse battery staple", **
     return get_user_model().objects.create_superuser(
         username, f"{username}@example.org", password, **fields
     )
+
+
+def sign_form_data(**fields) -> dict:
+    """What a person's browser posts from the signing form."""
+    data = signer_data(**fields)
+    data["authorized"] = "on" if data["authorized"] else ""
+    return data

@@ -1,0 +1,129 @@
+import pytest
+from django.urls import reverse
+
+from signatures.models import Signature
+from tests.conftest import links_in
+from tests.factories import make_letter, make_signature, sign_form_data
+
+
+def sign_url(letter):
+    return reverse("signatures:sign", args=[letter.slug])
+
+
+@pytest.fixture
+def post_signature(client, django_capture_on_commit_callbacks):
+    def post(letter, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(sign_url(letter), sign_form_data(**fields))
+
+    return post
+
+
+def test_signing_form_labels_every_field(client, letter):
+    html = client.get(sign_url(letter)).content.decode()
+    for label in (
+        "Organization name", "Organization website (optional)", "City",
+        "State or region (optional)", "Country", "Your name", "Your title (optional)",
+        "Your email", "I am authorized to sign on behalf of this organization",
+        "Note to the organizers (optional)",
+    ):  # fmt: skip
+        assert f">{label}" in html or f">{label}:" in html, label
+
+
+def test_valid_submission_is_stored_and_mails_a_confirmation_link(
+    post_signature, letter, mailoutbox
+):
+    response = post_signature(letter, name="Riders for Privacy", contact_email="ana@riders.org")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signatures:check_email", args=[letter.slug])
+    signature = Signature.objects.get()
+    assert signature.name == "Riders for Privacy"
+    assert signature.status == Signature.Status.UNCONFIRMED
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["ana@riders.org"]
+    [confirm_link] = [link for link in links_in(mailoutbox[0]) if "/confirm/" in link]
+    assert confirm_link.startswith("http://")
+
+
+def test_bad_input_gets_field_level_errors_and_keeps_what_was_typed(client, letter):
+    data = sign_form_data(name="Riders for Privacy", contact_email="not-an-email", authorized="")
+    data["city"] = ""
+    response = client.post(sign_url(letter), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in html
+    assert "Only someone authorized by the organization can add its name." in html
+    assert "This field is required." in html
+    assert 'value="Riders for Privacy"' in html
+    assert 'aria-invalid="true"' in html
+    assert not Signature.objects.exists()
+
+
+def test_overlong_fields_are_refused_with_a_clear_error(client, letter):
+    response = client.post(sign_url(letter), sign_form_data(name="x" * 201, note="n" * 2001))
+    html = response.content.decode()
+    assert "Ensure this value has at most 200 characters (it has 201)." in html
+    assert "Ensure this value has at most 2000 characters (it has 2001)." in html
+    assert not Signature.objects.exists()
+
+
+def test_confirmation_link_shows_a_button_and_only_the_post_confirms(
+    client, post_signature, letter, mailoutbox
+):
+    post_signature(letter)
+    [link] = [link for link in links_in(mailoutbox[0]) if "/confirm/" in link]
+    path = link.removeprefix("http://127.0.0.1:8000")
+    response = client.get(path)
+    assert "Confirm our signature" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.UNCONFIRMED
+
+    response = client.post(path)
+    assert response.status_code == 200
+    assert "your signature is confirmed" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_tampered_confirmation_link_is_refused(client, letter):
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    response = client.post(reverse("signatures:confirm", args=[f"{signature.pk}:forged:token"]))
+    assert response.status_code == 400
+    assert "This link is not valid" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.UNCONFIRMED
+
+
+def test_expired_confirmation_link_is_refused(client, letter, settings):
+    from signatures import tokens
+
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    token = tokens.make_token(signature, tokens.CONFIRM)
+    settings.CONFIRMATION_LINK_MAX_AGE = -1
+    response = client.post(reverse("signatures:confirm", args=[token]))
+    assert response.status_code == 400
+    assert "This link has expired" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.UNCONFIRMED
+
+
+def test_second_submission_gets_a_clear_message_not_an_error(post_signature, letter, mailoutbox):
+    post_signature(letter, name="Riders for Privacy")
+    response = post_signature(letter, name="The Riders for Privacy")
+    assert response.status_code == 200
+    assert "We have sent the confirmation link again" in response.content.decode()
+    assert len(mailoutbox) == 2
+
+    Signature.objects.update(status=Signature.Status.APPROVED, confirmed_at="2026-01-01T00:00Z")
+    response = post_signature(letter, name="riders for privacy")
+    assert "already on the list" in response.content.decode()
+    assert Signature.objects.count() == 1
+    assert len(mailoutbox) == 2
+
+
+def test_signing_form_of_a_closed_letter_is_gone(client, db):
+    letter = make_letter(status="closed")
+    response = client.post(sign_url(letter), sign_form_data())
+    assert response.status_code == 410
+    assert not Signature.objects.exists()
+
+
+def test_drafts_cannot_be_signed(client, db):
+    letter = make_letter(status="draft")
+    assert client.get(sign_url(letter)).status_code == 404

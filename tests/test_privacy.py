@@ -1,0 +1,37 @@
+"""Contact names, emails and IPs are for staff only: no public page ever shows them."""
+
+from django.urls import reverse
+
+from signatures.models import Signature
+from tests.factories import make_letter, make_signature
+
+SECRETS = ("Pat Private", "pat.private@riders.example.org", "192.0.2.44", "Executive Director")
+
+
+def test_no_public_page_shows_contact_details(client, db):
+    letter = make_letter()
+    closed = make_letter(status="closed")
+    for target in (letter, closed):
+        for status in Signature.Status:
+            make_signature(
+                target,
+                status=status,
+                contact_name="Pat Private",
+                contact_email="pat.private@riders.example.org",
+                contact_title="Executive Director",
+                submitted_ip="192.0.2.44",
+                note="private note for organizers",
+            )
+    pages = [
+        reverse("letters:list"),
+        letter.get_absolute_url(),
+        closed.get_absolute_url(),
+        reverse("signatures:sign", args=[letter.slug]),
+        reverse("signatures:check_email", args=[letter.slug]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code in (200, 410), url
+        html = response.content.decode()
+        for secret in (*SECRETS, "private note for organizers"):
+            assert secret not in html, (url, secret)
