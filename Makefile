@@ -16,7 +16,7 @@ PYTHON ?= $(shell \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: run test lint check deploycheck lock browser clean
+.PHONY: run test lint check deploycheck benchmark lock browser clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -57,6 +57,13 @@ deploycheck: $(VENV)/.installed
 	ALLOWED_HOSTS=letters.example.org SITE_URL=https://letters.example.org \
 	EMAIL_URL=smtp+tls://mailer:secret@smtp.example.org:587 \
 	SECURE_HSTS_PRELOAD=true $(PY) manage.py check --deploy --fail-level WARNING
+
+# Figures, not pass/fail: how the public page scales with the number of signatories.
+benchmark: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
+	$(PY) manage.py migrate --no-input -v 0
+	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
+	$(PY) manage.py benchmark_letter_page $(BENCH_ARGS)
 
 # Rewrites requirements.lock from pyproject.toml's pinned direct dependencies.
 lock:
