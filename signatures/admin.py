@@ -1,7 +1,12 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from letters.exports import staff_csv
+from letters.models import Letter, LetterGroup
 from signatures import services
 from signatures.models import OutgoingMail, Signature
 
@@ -12,20 +17,23 @@ class SignatureAdmin(admin.ModelAdmin):
         "name", "location_display", "contact_name", "contact_email", "status",
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
     )  # fmt: skip
+    list_display += ("group",)
     list_display_links = ("name",)
     list_editable = ("lead_order",)
+    list_editable += ("group",)
     list_filter = ("letter", "status", "is_lead")
     list_select_related = ("letter",)
     list_per_page = 100
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"
     actions = ("approve", "reject", "mark_lead", "unmark_lead")
+    actions += ("export_csv", "remove_from_group")
     readonly_fields = (
         "letter", "status", "submitted_at", "submitted_ip", "confirmed_at", "reviewed_at",
         "reviewed_by", "updated_at",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("letter", "status", "is_lead", "lead_order")}),
+        (None, {"fields": ("letter", "status", "is_lead", "lead_order", "group")}),
         (_("Organization (public)"), {"fields": ("name", "website", "city", "region", "country")}),
         (
             _("Contact (staff only)"),
@@ -90,6 +98,49 @@ class SignatureAdmin(admin.ModelAdmin):
         done = services.signature_set_lead(signatures=list(queryset), lead=False)
         self.message_user(
             request, ngettext("%d lead signer unmarked.", "%d lead signers unmarked.", done) % done
+        )
+
+    @admin.action(description=_("Export selected as CSV (contacts included)"))
+    def export_csv(self, request, queryset):
+        signatures = queryset.select_related("letter", "group").order_by("letter", "name", "pk")
+        response = HttpResponse(staff_csv(signatures), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="signatures.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Remove selected from their group"), permissions=["change"])
+    def remove_from_group(self, request, queryset):
+        done = services.signature_set_group(signatures=list(queryset), group=None)
+        self.message_user(
+            request, ngettext("%d signature ungrouped.", "%d signatures ungrouped.", done) % done
+        )
+
+    def get_actions(self, request):
+        """One "move to group" action per group: of the letter the list is filtered to, or of
+        every letter that lists signatories by group."""
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            return actions
+        groups = LetterGroup.objects.select_related("letter").filter(
+            letter__grouping=Letter.Grouping.GROUP
+        )
+        if letter_id := request.GET.get("letter__id__exact"):
+            groups = groups.filter(letter_id=letter_id) if letter_id.isdigit() else groups.none()
+        for group in groups:
+            name = f"move_to_group_{group.pk}"
+            description = _("Move selected to group “%(group)s”") % {"group": group}
+            actions[name] = (partial(self._move_to_group, group=group), name, description)
+        return actions
+
+    def _move_to_group(self, modeladmin, request, queryset, *, group):
+        selected = list(queryset)
+        done = services.signature_set_group(signatures=selected, group=group)
+        self._report(
+            request,
+            done,
+            len(selected),
+            ngettext("%d signature moved.", "%d signatures moved.", done),
+            _("they belong to another letter"),
         )
 
     def _report(self, request, done, selected, done_message, skipped_reason):

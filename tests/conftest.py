@@ -13,6 +13,22 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Production insists on HTTPS; the test client and the live server speak plain HTTP.
+    Set once for the session, before the live server builds its middleware."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    # The live server serves static files from the apps' folders by their plain names;
+    # the hashed names of the production manifest storage are checked by collectstatic.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
