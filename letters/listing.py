@@ -1,6 +1,7 @@
 """The public order of signatories, shared by every form of the letter: the page, the printed
 page, the .txt, the CSV/JSON and the embed all take their list from `public_signatories`."""
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +50,8 @@ class Listing:
 
 def public_signatories(letter) -> Listing:
     """Within each section, lead signers first in the order staff set, then every other
-    approved organization in case-insensitive alphabetical order. Sorted here rather than by
-    the database so that SQLite and PostgreSQL (whose collations differ) give the same order.
+    approved organization in alphabetical order, ignoring case and accents. Sorted here rather
+    than by the database so that SQLite and PostgreSQL (whose collations differ) agree.
     One query for the signatures, and one for the groups when staff assign them."""
     rows = list(Signature.objects.filter(letter=letter).for_public_listing())
     if letter.grouping == Letter.Grouping.GROUP:
@@ -65,11 +66,16 @@ def public_signatories(letter) -> Listing:
 
 
 def _in_order(rows):
-    leads = sorted(
-        (s for s in rows if s.is_lead), key=lambda s: (s.lead_order, s.name.casefold(), s.pk)
-    )
-    others = sorted((s for s in rows if not s.is_lead), key=lambda s: (s.name.casefold(), s.pk))
+    leads = sorted((s for s in rows if s.is_lead), key=lambda s: (s.lead_order, *_by_name(s)))
+    others = sorted((s for s in rows if not s.is_lead), key=_by_name)
     return leads + others
+
+
+def _by_name(signature):
+    """As a reader expects an alphabetical list: "École" among the E's, "acme" beside "Acme"."""
+    folded = signature.name.casefold()
+    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return base, folded, signature.pk
 
 
 def _by_assigned_group(letter, rows):
