@@ -115,10 +115,12 @@ class SignatureAdmin(admin.ModelAdmin):
             request, ngettext("%d signature ungrouped.", "%d signatures ungrouped.", done) % done
         )
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         """One "move to group" action per group: of the letter the list is filtered to, or of
         every letter that lists signatories by group."""
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location=action_location)
+        if action_location != admin.ActionLocation.CHANGE_LIST:
+            return actions
         if not self.has_change_permission(request):
             return actions
         groups = LetterGroup.objects.select_related("letter").filter(
@@ -129,7 +131,15 @@ class SignatureAdmin(admin.ModelAdmin):
         for group in groups:
             name = f"move_to_group_{group.pk}"
             description = _("Move selected to group “%(group)s”") % {"group": group}
-            actions[name] = (partial(self._move_to_group, group=group), name, description)
+            # The admin formats descriptions with %-placeholders of its own.
+            description = description.replace("%", "%%")
+            actions[name] = admin.Action(
+                func=partial(self._move_to_group, group=group),
+                name=name,
+                description=description,
+                plural_description=description,
+                locations=[admin.ActionLocation.CHANGE_LIST],
+            )
         return actions
 
     def _move_to_group(self, modeladmin, request, queryset, *, group):
