@@ -54,6 +54,18 @@ class SignatureAdmin(admin.ModelAdmin):
         ),
     )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "group":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = LetterGroup.objects.select_related("letter")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The change list has one group select per row: read the groups once per request,
+        # not once per row.
+        if not hasattr(request, "_signature_group_choices"):
+            request._signature_group_choices = list(field.choices)
+        field.choices = request._signature_group_choices
+        return field
+
     def has_add_permission(self, request):
         # Signatures come from their organizations through the signing form, never from staff.
         return False

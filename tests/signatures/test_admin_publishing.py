@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letters.models import Letter, LetterGroup
@@ -131,3 +133,35 @@ def test_group_of_another_letter_is_refused_on_the_change_form(staff_client):
     assert "Choose a group of this signature" in response.content.decode()
     signature.refresh_from_db()
     assert signature.group is None
+
+
+def test_staff_set_groups_in_the_list(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    local = LetterGroup.objects.create(letter=letter, name="Local", order=2)
+    signature = make_signature(letter)
+    data = {
+        "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1,
+        "form-0-id": signature.pk, "form-0-lead_order": 0, "form-0-group": local.pk,
+        "_save": "Save",
+    }  # fmt: skip
+
+    response = staff_client.post(CHANGELIST, data)
+
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.group == local
+
+
+def test_change_list_reads_the_groups_once_however_many_rows(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    for order in (1, 2):
+        LetterGroup.objects.create(letter=letter, name=f"Group {order}", order=order)
+
+    def queries_with(rows):
+        while Signature.objects.count() < rows:
+            make_signature(letter)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    assert queries_with(5) == queries_with(50)
