@@ -4,12 +4,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from letters.models import Letter
+from letters.models import Letter, LetterGroup
 from signatures.models import Signature
 
 
 def _count_by_status(status):
     return Count("signatures", filter=Q(signatures__status=status))
+
+
+class LetterGroupInline(admin.TabularInline):
+    model = LetterGroup
+    fields = ("name", "order")
+    extra = 0
+    verbose_name_plural = _("signatory groups (used when signatories are listed by group)")
 
 
 @admin.register(Letter)
@@ -22,12 +29,14 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "page_link")
+    inlines = (LetterGroupInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "signing_deadline", "page_link")}),
         (
             _("The letter"),
             {"fields": ("letter_date", "addressees", "salutation", "body", "closing")},
         ),
+        (_("Publishing"), {"fields": ("description", "grouping")}),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"

@@ -1,15 +1,103 @@
-"""The public order of signatories, shared by every form of the letter."""
+"""The public order of signatories, shared by every form of the letter: the page, the printed
+page, the .txt, the CSV/JSON and the embed all take their list from `public_signatories`."""
 
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from letters.models import Letter, LetterGroup
 from signatures.models import Signature
 
+# Organizations left out of every group are listed last, under this heading.
+UNGROUPED_TITLE = _("Other organizations")
 
-def public_signatories(letter) -> list[Signature]:
-    """Lead signers first in the order staff set, then every other approved organization in
-    case-insensitive alphabetical order. Sorted here rather than by the database so that
-    SQLite and PostgreSQL (whose collations differ) give the same order. One query."""
+
+@dataclass
+class Section:
+    """One heading's worth of signatories. `title` is empty when the letter is not grouped;
+    `group_name` is what the exports list as the group, empty for the ungrouped rest."""
+
+    title: str
+    signatures: list[Signature]
+    group_name: str = ""
+
+
+@dataclass
+class Listing:
+    """The approved signatories of a letter in public order, flat and by section. Iterating it
+    or taking its length works on the flat list."""
+
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def signatures(self) -> list[Signature]:
+        return [s for section in self.sections for s in section.signatures]
+
+    @property
+    def is_grouped(self) -> bool:
+        return any(section.title for section in self.sections)
+
+    def __iter__(self):
+        return iter(self.signatures)
+
+    def __len__(self):
+        return sum(len(section.signatures) for section in self.sections)
+
+    def __bool__(self):
+        return len(self) > 0
+
+
+def public_signatories(letter) -> Listing:
+    """Within each section, lead signers first in the order staff set, then every other
+    approved organization in alphabetical order, ignoring case and accents. Sorted here rather
+    than by the database so that SQLite and PostgreSQL (whose collations differ) agree.
+    One query for the signatures, and one for the groups when staff assign them."""
     rows = list(Signature.objects.filter(letter=letter).for_public_listing())
-    leads = sorted(
-        (s for s in rows if s.is_lead), key=lambda s: (s.lead_order, s.name.casefold(), s.pk)
-    )
-    others = sorted((s for s in rows if not s.is_lead), key=lambda s: (s.name.casefold(), s.pk))
+    if letter.grouping == Letter.Grouping.GROUP:
+        sections = _by_assigned_group(letter, rows)
+    elif letter.grouping == Letter.Grouping.REGION:
+        sections = _by_region(rows)
+    else:
+        sections = [Section("", rows)]
+    for section in sections:
+        section.signatures = _in_order(section.signatures)
+    return Listing([section for section in sections if section.signatures])
+
+
+def _in_order(rows):
+    leads = sorted((s for s in rows if s.is_lead), key=lambda s: (s.lead_order, *_by_name(s)))
+    others = sorted((s for s in rows if not s.is_lead), key=_by_name)
     return leads + others
+
+
+def _by_name(signature):
+    """As a reader expects an alphabetical list: "École" among the E's, "acme" beside "Acme"."""
+    folded = signature.name.casefold()
+    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return base, folded, signature.pk
+
+
+def _by_assigned_group(letter, rows):
+    groups = list(LetterGroup.objects.filter(letter=letter).order_by("order", "pk"))
+    members = {group.pk: [] for group in groups}
+    ungrouped = []
+    for signature in rows:
+        members.get(signature.group_id, ungrouped).append(signature)
+    sections = [Section(group.name, members[group.pk], group_name=group.name) for group in groups]
+    return [*sections, Section(str(UNGROUPED_TITLE), ungrouped)]
+
+
+def _by_region(rows):
+    """Regions compare without case or surrounding space, titled by the spelling most of their
+    signatories used; organizations without a region come last."""
+    regions: dict[str, list[Signature]] = {}
+    for signature in rows:
+        regions.setdefault(signature.region.strip().casefold(), []).append(signature)
+    ungrouped = regions.pop("", [])
+    sections = []
+    for key in sorted(regions):
+        spellings = [s.region.strip() for s in regions[key]]
+        title = max(sorted(set(spellings)), key=spellings.count)
+        sections.append(Section(title, regions[key], group_name=title))
+    return [*sections, Section(str(UNGROUPED_TITLE), ungrouped)]

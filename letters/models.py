@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from letters.markdown import render_markdown
+from letters.plaintext import markdown_to_text, summarize
 
 
 class LetterQuerySet(models.QuerySet):
@@ -23,6 +25,11 @@ class Letter(models.Model):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for signatures")
         CLOSED = "closed", _("Closed")
+
+    class Grouping(models.TextChoices):
+        NONE = "none", _("One alphabetical list")
+        GROUP = "group", _("By the groups staff assign")
+        REGION = "region", _("By state or region")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -44,6 +51,25 @@ class Letter(models.Model):
         help_text=_("Markdown. Paragraphs are separated by a blank line."),
     )
     closing = models.CharField(_("closing line"), max_length=100, default="Signed,")
+    description = models.CharField(
+        _("short description"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown when the letter is shared on social media and in search results. "
+            "Leave blank to use the start of the body."
+        ),
+    )
+    grouping = models.CharField(
+        _("signatories listed"),
+        max_length=10,
+        choices=Grouping,
+        default=Grouping.NONE,
+        help_text=_(
+            "Each group is alphabetical with lead signers first. Assigned groups are listed "
+            "in the order set below; regions alphabetically."
+        ),
+    )
     signing_deadline = models.DateTimeField(
         _("signing deadline"),
         null=True,
@@ -85,3 +111,36 @@ class Letter(models.Model):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+    @property
+    def summary(self):
+        """The short description for link previews and search results."""
+        return self.description or summarize(markdown_to_text(self.body))
+
+    def get_canonical_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+
+class LetterGroup(models.Model):
+    """A heading under which staff list some of a letter's signatories, e.g. "National
+    organizations"; used when the letter's grouping is by assigned group."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="groups", verbose_name=_("letter")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Groups are listed lowest number first.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["letter", "order", "id"]
+        verbose_name = _("signatory group")
+        verbose_name_plural = _("signatory groups")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "name"], name="one_group_name_per_letter")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.letter})"

@@ -7,5 +7,9 @@ app_name = "letters"
 urlpatterns = [
     path("", views.letter_list, name="list"),
     path("letters/<slug:slug>/", views.letter_detail, name="detail"),
+    path("letters/<slug:slug>.txt", views.letter_text, name="text"),
+    path("letters/<slug:slug>/signatories.csv", views.signatories_csv, name="signatories_csv"),
+    path("letters/<slug:slug>/signatories.json", views.signatories_json, name="signatories_json"),
+    path("letters/<slug:slug>/embed/", views.letter_embed, name="embed"),
     path("letters/<slug:slug>/preview/", views.letter_preview, name="preview"),
 ]

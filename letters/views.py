@@ -1,11 +1,21 @@
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_safe
 
+from letters import exports
+from letters.lettertext import letter_as_text
 from letters.models import Letter
-from letters.pages import letter_context, render_letter_page
+from letters.pages import cached_form, letter_context, render_embed, render_letter_page
+
+# How long shared caches may keep a public form of a letter; browsers revalidate with the ETag
+# every time, so a signer who was just approved sees their name at once.
+SHARED_MAX_AGE = 60
 
 
 def letter_list(request):
@@ -13,18 +23,60 @@ def letter_list(request):
     return render(request, "letters/letter_list.html", {"letters": letters})
 
 
-def letter_detail(request, slug):
-    """Rendered without the request: no session, no CSRF token, no cookie, so browsers and
-    shared caches may keep it."""
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    html, version = render_letter_page(letter)
-    response = HttpResponse(html)
-    # Shared caches may keep it a minute; browsers revalidate with the ETag every time, so a
-    # signer who was just approved sees their name at once (ConditionalGetMiddleware answers
-    # 304 when nothing changed).
+def _public(rendered, content_type="text/html; charset=utf-8", filename=None):
+    """A response built without the request: no session, no CSRF token, no cookie, so browsers
+    and shared caches may keep it."""
+    content, version = rendered
+    response = HttpResponse(content, content_type=content_type)
     response["ETag"] = quote_etag(version)
-    patch_cache_control(response, public=True, max_age=0, s_maxage=60, must_revalidate=True)
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE, must_revalidate=True
+    )
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _public_letter(slug):
+    return get_object_or_404(Letter.objects.public(), slug=slug)
+
+
+@require_safe
+def letter_detail(request, slug):
+    return _public(render_letter_page(_public_letter(slug)))
+
+
+@require_safe
+def letter_text(request, slug):
+    letter = _public_letter(slug)
+    return _public(cached_form(letter, "txt", letter_as_text), "text/plain; charset=utf-8")
+
+
+@require_safe
+def signatories_csv(request, slug):
+    letter = _public_letter(slug)
+    return _public(
+        cached_form(letter, "csv", exports.public_csv),
+        "text/csv; charset=utf-8",
+        f"{letter.slug}-signatories.csv",
+    )
+
+
+@require_safe
+def signatories_json(request, slug):
+    letter = _public_letter(slug)
+    response = _public(cached_form(letter, "json", exports.public_json), "application/json")
+    # Researchers' scripts and partner sites read this list from other origins.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+@xframe_options_exempt
+@csp_override(settings.SECURE_CSP | {"frame-ancestors": ["*"]})
+def letter_embed(request, slug):
+    """The one page partner sites may put in an iframe; every other page refuses framing."""
+    return _public(render_embed(_public_letter(slug)))
 
 
 @staff_member_required
@@ -33,4 +85,16 @@ def letter_preview(request, slug):
     context = letter_context(letter) | {"preview": True}
     response = render(request, "letters/letter_detail.html", context)
     patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=3600)
     return response

@@ -1,7 +1,12 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from letters.exports import staff_csv
+from letters.models import Letter, LetterGroup
 from signatures import services
 from signatures.models import OutgoingMail, Signature
 
@@ -12,20 +17,23 @@ class SignatureAdmin(admin.ModelAdmin):
         "name", "location_display", "contact_name", "contact_email", "status",
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
     )  # fmt: skip
+    list_display += ("group",)
     list_display_links = ("name",)
     list_editable = ("lead_order",)
+    list_editable += ("group",)
     list_filter = ("letter", "status", "is_lead")
     list_select_related = ("letter",)
     list_per_page = 100
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"
     actions = ("approve", "reject", "mark_lead", "unmark_lead")
+    actions += ("export_csv", "remove_from_group")
     readonly_fields = (
         "letter", "status", "submitted_at", "submitted_ip", "confirmed_at", "reviewed_at",
         "reviewed_by", "updated_at",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("letter", "status", "is_lead", "lead_order")}),
+        (None, {"fields": ("letter", "status", "is_lead", "lead_order", "group")}),
         (_("Organization (public)"), {"fields": ("name", "website", "city", "region", "country")}),
         (
             _("Contact (staff only)"),
@@ -45,6 +53,18 @@ class SignatureAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "group":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = LetterGroup.objects.select_related("letter")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The change list has one group select per row: read the groups once per request,
+        # not once per row.
+        if not hasattr(request, "_signature_group_choices"):
+            request._signature_group_choices = list(field.choices)
+        field.choices = request._signature_group_choices
+        return field
 
     def has_add_permission(self, request):
         # Signatures come from their organizations through the signing form, never from staff.
@@ -90,6 +110,59 @@ class SignatureAdmin(admin.ModelAdmin):
         done = services.signature_set_lead(signatures=list(queryset), lead=False)
         self.message_user(
             request, ngettext("%d lead signer unmarked.", "%d lead signers unmarked.", done) % done
+        )
+
+    @admin.action(description=_("Export selected as CSV (contacts included)"))
+    def export_csv(self, request, queryset):
+        signatures = queryset.select_related("letter", "group").order_by("letter", "name", "pk")
+        response = HttpResponse(staff_csv(signatures), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="signatures.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("Remove selected from their group"), permissions=["change"])
+    def remove_from_group(self, request, queryset):
+        done = services.signature_set_group(signatures=list(queryset), group=None)
+        self.message_user(
+            request, ngettext("%d signature ungrouped.", "%d signatures ungrouped.", done) % done
+        )
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        """One "move to group" action per group: of the letter the list is filtered to, or of
+        every letter that lists signatories by group."""
+        actions = super().get_actions(request, action_location=action_location)
+        if action_location != admin.ActionLocation.CHANGE_LIST:
+            return actions
+        if not self.has_change_permission(request):
+            return actions
+        groups = LetterGroup.objects.select_related("letter").filter(
+            letter__grouping=Letter.Grouping.GROUP
+        )
+        if letter_id := request.GET.get("letter__id__exact"):
+            groups = groups.filter(letter_id=letter_id) if letter_id.isdigit() else groups.none()
+        for group in groups:
+            name = f"move_to_group_{group.pk}"
+            description = _("Move selected to group “%(group)s”") % {"group": group}
+            # The admin formats descriptions with %-placeholders of its own.
+            description = description.replace("%", "%%")
+            actions[name] = admin.Action(
+                func=partial(self._move_to_group, group=group),
+                name=name,
+                description=description,
+                plural_description=description,
+                locations=[admin.ActionLocation.CHANGE_LIST],
+            )
+        return actions
+
+    def _move_to_group(self, modeladmin, request, queryset, *, group):
+        selected = list(queryset)
+        done = services.signature_set_group(signatures=selected, group=group)
+        self._report(
+            request,
+            done,
+            len(selected),
+            ngettext("%d signature moved.", "%d signatures moved.", done),
+            _("they belong to another letter"),
         )
 
     def _report(self, request, done, selected, done_message, skipped_reason):

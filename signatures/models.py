@@ -2,10 +2,11 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from letters.models import Letter
+from letters.models import Letter, LetterGroup
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -27,7 +28,7 @@ class SignatureQuerySet(models.QuerySet):
         """Approved signatures with only the columns the public may see."""
         return self.approved().only(
             "id", "letter_id", "name", "city", "region", "country", "is_lead", "lead_order",
-            "confirmed_at",
+            "confirmed_at", "group_id",
         )  # fmt: skip
 
 
@@ -64,6 +65,15 @@ class Signature(models.Model):
         _("lead order"),
         default=0,
         help_text=_("Lead signers are listed first, lowest number first."),
+    )
+    group = models.ForeignKey(
+        LetterGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("group"),
+        help_text=_("Where the organization is listed when the letter is grouped."),
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -110,6 +120,11 @@ class Signature(models.Model):
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.group_id and self.group.letter_id != self.letter_id:
+            raise ValidationError({"group": _("Choose a group of this signature's letter.")})
 
     @property
     def location(self):

@@ -112,6 +112,16 @@ def signature_reject(*, signatures, reviewer) -> int:
         )
 
 
+def signature_set_group(*, signatures, group) -> int:
+    """Lists the signatures under `group`, or under no group when it is None. Only signatures
+    of the group's own letter move; returns how many did."""
+    with transaction.atomic():
+        selected = Signature.objects.filter(pk__in=[s.pk for s in signatures])
+        if group is not None:
+            selected = selected.filter(letter_id=group.letter_id)
+        return selected.update(group=group, updated_at=timezone.now())
+
+
 def signature_set_lead(*, signatures, lead: bool) -> int:
     with transaction.atomic():
         return Signature.objects.filter(pk__in=[s.pk for s in signatures]).update(
