@@ -139,6 +139,17 @@ STORAGES = {
 # Signing links: long enough to find the mail after a weekend, short enough that a leaked
 # link goes stale.
 CONFIRMATION_LINK_MAX_AGE = env.int("CONFIRMATION_LINK_MAX_AGE", default=7 * 24 * 3600)
+# The "manage your signature" link in every mail: an organization may want to correct or
+# withdraw its entry long after signing, so it lives as long as contact details are kept.
+MANAGE_LINK_MAX_AGE = env.int("MANAGE_LINK_MAX_AGE", default=180 * 24 * 3600)
+# Contact details exist only to run this letter; purge_contacts removes them this many days
+# after the letter closed (or its signing deadline passed). Public names stay.
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=180)
+# First retry of undeliverable mail; each later one waits twice as long, up to an hour.
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
+# requeue_mail re-enqueues mail whose delivery task is this many seconds overdue, assuming
+# the task was lost (e.g. the web process died between commit and enqueue).
+MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=600)
 # How long the rendered public letter stays in the cache; a change to the letter or its
 # signatories changes the cache key, so this only bounds memory, not staleness.
 LETTER_PAGE_CACHE_SECONDS = env.int("LETTER_PAGE_CACHE_SECONDS", default=24 * 3600)

@@ -76,6 +76,8 @@ class Letter(models.Model):
         blank=True,
         help_text=_("After this moment the letter accepts no more signatures."),
     )
+    # Contact details of signers are purged a retention period after this moment.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     # Bumped whenever the public list of signatories changes, so the cached page is rebuilt.
     signatories_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -90,6 +92,16 @@ class Letter(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Stamped on the save that closes the letter, cleared if it is reopened.
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != self.Status.CLOSED:
+            self.closed_at = None
+        if kwargs.get("update_fields") is not None and "status" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("letters:detail", kwargs={"slug": self.slug})

@@ -39,6 +39,9 @@ class SignatureForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authorized"].required = True
+        # The model lets purge_contacts blank these; a signer must still give them.
+        self.fields["contact_name"].required = True
+        self.fields["contact_email"].required = True
         self.fields["authorized"].error_messages["required"] = _(
             "Only someone authorized by the organization can add its name."
         )
@@ -68,3 +71,61 @@ class SignatureForm(forms.ModelForm):
         # Duplicates are not a form error: signature_submit answers them with a clear page
         # (and re-sends an unconfirmed entry's link), under the database's unique constraint.
         pass
+
+
+class ManageSignatureForm(forms.ModelForm):
+    """What a signer may correct from the private link in their mail. A rename onto another
+    organization already on the letter is refused here; the unique constraint backs it up."""
+
+    class Meta:
+        model = Signature
+        fields = (
+            "name", "website", "city", "region", "country",
+            "contact_name", "contact_title", "contact_email",
+        )  # fmt: skip
+        labels = {name: SignatureForm.Meta.labels[name] for name in fields}
+        help_texts = {
+            "name": _(
+                "As it should appear on the letter. If you change it, the organizers review "
+                "the signature again before it is shown."
+            ),
+            "contact_email": _("Mail about this signature goes here. Never published."),
+        }
+        widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    ORGANIZATION_FIELDS = SignatureForm.ORGANIZATION_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = True
+        self.fields["contact_email"].required = True
+
+    def organization_fields(self):
+        return [self[name] for name in self.ORGANIZATION_FIELDS]
+
+    def contact_fields(self):
+        return [self[name] for name in self.Meta.fields if name not in self.ORGANIZATION_FIELDS]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        normalized = normalize_organization_name(name)
+        if not normalized:
+            raise ValidationError(_("Enter the organization’s name."))
+        others = Signature.objects.filter(
+            letter_id=self.instance.letter_id, normalized_name=normalized
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                _("Another organization with this name has already signed this letter."),
+                code="name_taken",
+            )
+        return name
+
+
+class WithdrawSignatureForm(forms.ModelForm):
+    class Meta:
+        model = Signature
+        fields = ("withdrawal_reason",)
+        labels = {"withdrawal_reason": _("Why are you withdrawing? (optional)")}
+        help_texts = {"withdrawal_reason": _("Only the organizers see this.")}
+        widgets = {"withdrawal_reason": forms.Textarea(attrs={"rows": 3})}

@@ -18,15 +18,29 @@ def absolute_url(path: str) -> str:
 
 
 def signer_links(signature) -> dict:
+    """Links every mail template may use. Each mail carries manage_url (templates include
+    signatures/mail/_manage_footer.txt), so the contact can always correct or withdraw."""
     return {
         "confirm_url": absolute_url(
             reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+        ),
+        "manage_url": absolute_url(
+            reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)])
         ),
         "letter_url": absolute_url(signature.letter.get_absolute_url()),
     }
 
 
-def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMail:
+def enqueue_delivery(mail_id: int) -> None:
+    """Hand a stored mail to the worker once the current transaction commits. Robust: if the
+    task queue cannot take it, the committed change stands and requeue_mail sends it later."""
+    transaction.on_commit(partial(deliver_mail.enqueue, mail_id), robust=True)
+
+
+def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMail | None:
+    if not signature.contact_email:
+        # Contact details were purged: there is nobody left to write to.
+        return None
     context = {"signature": signature, "letter": signature.letter, **signer_links(signature)}
     context |= extra or {}
     subject = render_to_string(f"signatures/mail/{kind}_subject.txt", context).strip()
@@ -34,5 +48,5 @@ def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMa
     mail = OutgoingMail.objects.create(
         signature=signature, kind=kind, to=signature.contact_email, subject=subject, body=body
     )
-    transaction.on_commit(partial(deliver_mail.enqueue, mail.pk))
+    enqueue_delivery(mail.pk)
     return mail

@@ -31,6 +31,13 @@ class SignatureQuerySet(models.QuerySet):
             "confirmed_at", "group_id",
         )  # fmt: skip
 
+    def contacts_due_for_purge(self, *, cutoff):
+        """Signatures still holding contact details on letters whose signing ended before
+        cutoff: closed by staff, or past their signing deadline."""
+        return self.filter(contacts_purged_at__isnull=True).filter(
+            models.Q(letter__closed_at__lte=cutoff) | models.Q(letter__signing_deadline__lte=cutoff)
+        )
+
 
 class Signature(models.Model):
     class Status(models.TextChoices):
@@ -50,9 +57,11 @@ class Signature(models.Model):
     region = models.CharField(_("state or region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100)
 
-    contact_name = models.CharField(_("contact name"), max_length=200)
+    # Contact details may be blank only after purge_contacts has removed them (see the
+    # constraint below); the signing and manage forms require them.
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_title = models.CharField(_("contact title"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("contact email"), max_length=254)
+    contact_email = models.EmailField(_("contact email"), max_length=254, blank=True)
     authorized = models.BooleanField(_("authorized to sign"), default=False)
     note = models.TextField(_("note to the organizers"), max_length=2000, blank=True)
     submitted_ip = models.GenericIPAddressField(_("submitted from IP"), null=True, blank=True)
@@ -86,6 +95,14 @@ class Signature(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), max_length=2000, blank=True)
+    contacts_purged_at = models.DateTimeField(
+        _("contact details purged"),
+        null=True,
+        blank=True,
+        help_text=_("Contact details are removed a while after the letter closes."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SignatureQuerySet.as_manager()
@@ -105,6 +122,15 @@ class Signature(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(normalized_name=""), name="organization_name_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contacts_purged_at__isnull=False)
+                | (~models.Q(contact_name="") & ~models.Q(contact_email="")),
+                name="contact_known_until_purged",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                name="withdrawal_has_a_date",
             ),
         ]
         indexes = [
@@ -131,6 +157,27 @@ class Signature(models.Model):
         return ", ".join(part for part in (self.city, self.region) if part)
 
 
+class OutgoingMailQuerySet(models.QuerySet):
+    def undelivered(self):
+        return self.filter(status__in=OutgoingMail.UNDELIVERED)
+
+    def overdue(self, *, cutoff):
+        """Undelivered mail whose attempt was due before cutoff: its task was lost (or the
+        worker is far behind, which a second copy of the task does not harm)."""
+        return self.undelivered().filter(
+            models.Q(next_attempt_at__isnull=True, created_at__lte=cutoff)
+            | models.Q(next_attempt_at__lte=cutoff)
+        )
+
+    def needs_attention(self, *, cutoff):
+        """What a moderator should look at: failing or abandoned mail, and mail stuck in the
+        queue (no worker running?)."""
+        return self.filter(
+            models.Q(status__in=[OutgoingMail.Status.FAILED, OutgoingMail.Status.GAVE_UP])
+            | models.Q(status=OutgoingMail.Status.QUEUED, created_at__lte=cutoff)
+        )
+
+
 class OutgoingMail(models.Model):
     """Every message to a signer is written here in the same transaction as the change that
     caused it, then delivered by the worker, so a dead mail server delays mail but loses none."""
@@ -140,6 +187,8 @@ class OutgoingMail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         GAVE_UP = "gave_up", _("Gave up")
+
+    UNDELIVERED = (Status.QUEUED, Status.FAILED)
 
     signature = models.ForeignKey(
         Signature,
@@ -161,6 +210,8 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

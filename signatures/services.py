@@ -3,13 +3,15 @@ the worker only after commit. Views and admin actions call these; nothing else w
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from letters.models import Letter
-from signatures.mail import queue_mail
-from signatures.models import Signature, normalize_organization_name
+from signatures.mail import enqueue_delivery, queue_mail
+from signatures.models import OutgoingMail, Signature, normalize_organization_name
 
 
 class SubmitOutcome(enum.Enum):
@@ -127,3 +129,128 @@ def signature_set_lead(*, signatures, lead: bool) -> int:
         return Signature.objects.filter(pk__in=[s.pk for s in signatures]).update(
             is_lead=lead, updated_at=timezone.now()
         )
+
+
+class NameTaken(Exception):
+    """Another signature on the same letter already has this (normalized) name."""
+
+
+class SignatureWithdrawn(Exception):
+    """A withdrawn signature is final; its details are no longer edited."""
+
+
+MANAGED_FIELDS = (
+    "name", "website", "city", "region", "country",
+    "contact_name", "contact_title", "contact_email",
+)  # fmt: skip
+
+
+def signature_update_details(*, signature: Signature, data: dict) -> Signature:
+    """Apply a signer's corrections. Any change to the name as displayed (even of case) sends
+    an approved entry back to review, since the public would read a name nobody approved.
+    Only the stored row counts: unsaved changes on the signature passed in are ignored."""
+    with transaction.atomic():
+        current = Signature.objects.select_for_update().get(pk=signature.pk)
+        if current.status == Signature.Status.WITHDRAWN:
+            raise SignatureWithdrawn
+        renamed = "name" in data and data["name"] != current.name
+        for field in MANAGED_FIELDS:
+            if field in data:
+                setattr(current, field, data[field])
+        if renamed and current.status == Signature.Status.APPROVED:
+            current.status = Signature.Status.PENDING
+        try:
+            with transaction.atomic():
+                current.save()  # auto_now bumps updated_at, which renews the public page
+        except IntegrityError:
+            taken = (
+                Signature.objects.filter(
+                    letter_id=current.letter_id,
+                    normalized_name=normalize_organization_name(current.name),
+                )
+                .exclude(pk=current.pk)
+                .exists()
+            )
+            if taken:
+                raise NameTaken from None
+            raise
+    return current
+
+
+def signature_withdraw(*, signature: Signature, reason: str = "") -> bool:
+    """Take an organization off the letter at its contact's request. The public page changes
+    at once (updated_at is part of its cache key); withdrawing twice changes nothing."""
+    now = timezone.now()
+    with transaction.atomic():
+        withdrawn = (
+            Signature.objects.filter(pk=signature.pk)
+            .exclude(status=Signature.Status.WITHDRAWN)
+            .update(
+                status=Signature.Status.WITHDRAWN,
+                withdrawn_at=now,
+                withdrawal_reason=reason.strip(),
+                updated_at=now,
+            )
+        )
+        signature.refresh_from_db()
+        if withdrawn:
+            queue_mail(signature=signature, kind="withdrawn")
+    return bool(withdrawn)
+
+
+def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
+    """Blank the contact details of signatures on letters whose signing ended before cutoff,
+    and delete the stored mails written to them. Public names and places stay. Purged rows
+    are stamped, so running it again finds nothing new."""
+    with transaction.atomic():
+        due = Signature.objects.contacts_due_for_purge(cutoff=cutoff)
+        ids = list(due.values_list("pk", flat=True))
+        counts = {
+            "signatures": len(ids),
+            "letters": Signature.objects.filter(pk__in=ids).values("letter").distinct().count(),
+            "mails": OutgoingMail.objects.filter(signature__in=ids).count(),
+        }
+        if not dry_run and ids:
+            # The stored mails hold the contact's address and name in their body.
+            OutgoingMail.objects.filter(signature__in=ids).delete()
+            Signature.objects.filter(pk__in=ids).update(
+                contact_name="",
+                contact_title="",
+                contact_email="",
+                note="",
+                withdrawal_reason="",
+                submitted_ip=None,
+                contacts_purged_at=timezone.now(),
+            )
+    return counts
+
+
+def outgoing_mail_retry_now(*, mails) -> int:
+    """Send undelivered mail again now, including mail the worker gave up on: the moderator
+    has presumably fixed what was wrong. Sent mail is left alone."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.filter(pk__in=[m.pk for m in mails])
+            .exclude(status=OutgoingMail.Status.SENT)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at=None
+        )
+        for mail_id in ids:
+            enqueue_delivery(mail_id)
+    return len(ids)
+
+
+def outgoing_mail_requeue_overdue() -> int:
+    """The safety net behind enqueue-on-commit: a mail still undelivered well after its
+    attempt was due has lost its task (a process died between commit and enqueue, or the
+    task backend was unavailable); give it a new one. A second copy of a live task is
+    harmless, since deliver_mail claims each attempt."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MAIL_REQUEUE_AFTER_SECONDS)
+    with transaction.atomic():
+        ids = list(OutgoingMail.objects.overdue(cutoff=cutoff).values_list("pk", flat=True))
+        for mail_id in ids:
+            enqueue_delivery(mail_id)
+    return len(ids)

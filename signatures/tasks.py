@@ -1,42 +1,69 @@
+"""Delivery of the outbox by the db_worker process. Delivery is at least once: a row is claimed
+before the mail server is contacted, so two copies of a task never send twice, and a mail the
+worker lost track of is picked up again by requeue_mail."""
+
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from signatures.models import OutgoingMail
 
-MAX_ATTEMPTS = 12
+# With the default 30-second first retry this is about a day of trying (7 doublings up to the
+# hourly cap, then hourly); after that the mail waits in the admin for "retry now".
+MAX_ATTEMPTS = 30
+MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff from 30 seconds, capped at an hour: a mail server back within the
-    hour gets the mail within minutes, and a day-long outage costs about 24 attempts."""
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+    """Exponential backoff: a mail server back within minutes gets the mail within minutes,
+    and a long outage costs one attempt an hour."""
+    delay = timedelta(seconds=settings.MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return min(delay, MAX_RETRY_DELAY)
 
 
 @task
 def deliver_mail(mail_id: int) -> str:
     mail = OutgoingMail.objects.filter(pk=mail_id).first()
-    if mail is None or mail.status in (OutgoingMail.Status.SENT, OutgoingMail.Status.GAVE_UP):
+    if mail is None or mail.status not in OutgoingMail.UNDELIVERED:
         return "nothing to do"
+    if mail.next_attempt_at is not None and mail.next_attempt_at > timezone.now():
+        # A stray copy of the task (requeue_mail, "retry now"); the scheduled one will come.
+        return "not due yet"
+    # Claim this attempt: of two copies of the task running at once only one sees the row
+    # unchanged, so a message is never handed to the mail server twice by them.
+    claimed = OutgoingMail.objects.filter(
+        pk=mail.pk, status=mail.status, attempts=mail.attempts
+    ).update(attempts=F("attempts") + 1)
+    if not claimed:
+        return "claimed by another worker"
     mail.attempts += 1
     try:
         EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to]).send()
     except Exception as error:  # noqa: BLE001 — any failure to hand over is retried
-        mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if mail.attempts >= MAX_ATTEMPTS:
-            mail.status = OutgoingMail.Status.GAVE_UP
-            mail.next_attempt_at = None
-        else:
-            mail.status = OutgoingMail.Status.FAILED
-            mail.next_attempt_at = timezone.now() + retry_delay(mail.attempts)
-        mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-        if mail.status == OutgoingMail.Status.FAILED:
-            deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
-        return "retry scheduled" if mail.status == OutgoingMail.Status.FAILED else "gave up"
-    mail.status = OutgoingMail.Status.SENT
-    mail.sent_at = timezone.now()
-    mail.next_attempt_at = None
-    mail.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+        return _record_failure(mail, error)
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
+    )
     return "sent"
+
+
+def _record_failure(mail: OutgoingMail, error: Exception) -> str:
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    if mail.attempts >= MAX_ATTEMPTS:
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=OutgoingMail.Status.GAVE_UP, last_error=last_error, next_attempt_at=None
+        )
+        return "gave up"
+    next_attempt_at = timezone.now() + retry_delay(mail.attempts)
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.FAILED, last_error=last_error, next_attempt_at=next_attempt_at
+    )
+    if deliver_mail.get_backend().supports_defer:
+        deliver_mail.using(run_after=next_attempt_at).enqueue(mail.pk)
+    # A backend that cannot defer (the in-process one in development and tests) leaves the
+    # retry to requeue_mail, which enqueues due mail.
+    return "retry scheduled"

@@ -7,6 +7,13 @@ from django.core import signing
 CONFIRM = "confirm"
 MANAGE = "manage"
 
+# Each purpose has its own lifetime: a confirmation is a now-or-never step, while the manage
+# link must still work when an organization decides to withdraw months later.
+_MAX_AGE_SETTINGS = {
+    CONFIRM: "CONFIRMATION_LINK_MAX_AGE",
+    MANAGE: "MANAGE_LINK_MAX_AGE",
+}
+
 
 def make_token(signature, purpose: str) -> str:
     return signing.dumps(signature.pk, salt=f"signatures.{purpose}", compress=False)
@@ -15,5 +22,7 @@ def make_token(signature, purpose: str) -> str:
 def read_token(token: str, purpose: str) -> int:
     """The signature id in a token, or signing.BadSignature (SignatureExpired included)."""
     return signing.loads(
-        token, salt=f"signatures.{purpose}", max_age=settings.CONFIRMATION_LINK_MAX_AGE
+        token,
+        salt=f"signatures.{purpose}",
+        max_age=getattr(settings, _MAX_AGE_SETTINGS[purpose]),
     )

@@ -8,4 +8,7 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/sign/check-your-email/", views.check_email, name="check_email"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/details/", views.manage_details, name="manage_details"),
+    path("manage/<str:token>/withdraw/", views.manage_withdraw, name="manage_withdraw"),
 ]

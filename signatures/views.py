@@ -1,10 +1,13 @@
+from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from letters.models import Letter
 from signatures import services, tokens
-from signatures.forms import SignatureForm
+from signatures.forms import ManageSignatureForm, SignatureForm, WithdrawSignatureForm
 from signatures.models import Signature
 from signatures.services import SubmitOutcome
 
@@ -63,3 +66,93 @@ def confirm(request, token):
         services.signature_confirm(signature=signature)
         return render(request, "signatures/confirmed.html", {"signature": signature})
     return render(request, "signatures/confirm.html", {"signature": signature})
+
+
+# The manage views answer only to the private link from the signer's mail. They are never
+# cached (the page shows contact details) and every change is a POST. The abuse-protection
+# work puts its rate limiter first on each of these three views, above @never_cache.
+
+
+def _manage_page(request, token, signature, *, details_form=None, withdraw_form=None):
+    if signature.status == Signature.Status.WITHDRAWN:
+        details_form = withdraw_form = None
+    else:
+        details_form = details_form or ManageSignatureForm(instance=signature)
+        withdraw_form = withdraw_form or WithdrawSignatureForm()
+    context = {
+        "signature": signature,
+        "letter": signature.letter,
+        "token": token,
+        "details_form": details_form,
+        "withdraw_form": withdraw_form,
+    }
+    return render(request, "signatures/manage.html", context)
+
+
+def _manage_link_problem(request, problem):
+    return render(request, "signatures/manage_link_problem.html", {"problem": problem}, status=400)
+
+
+@never_cache
+@require_GET
+def manage(request, token):
+    signature, problem = _signature_from_token(token, tokens.MANAGE)
+    if problem:
+        return _manage_link_problem(request, problem)
+    return _manage_page(request, token, signature)
+
+
+@never_cache
+@require_POST
+def manage_details(request, token):
+    signature, problem = _signature_from_token(token, tokens.MANAGE)
+    if problem:
+        return _manage_link_problem(request, problem)
+    if signature.status == Signature.Status.WITHDRAWN:
+        return redirect("signatures:manage", token=token)
+    # The form edits its own copy, so the page keeps showing the stored entry on errors.
+    form = ManageSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
+    if form.is_valid():
+        try:
+            updated = services.signature_update_details(signature=signature, data=form.cleaned_data)
+        except services.NameTaken:
+            form.add_error(
+                "name", _("Another organization with this name has already signed this letter.")
+            )
+        except services.SignatureWithdrawn:
+            return redirect("signatures:manage", token=token)
+        else:
+            sent_back = (
+                signature.status == Signature.Status.APPROVED
+                and updated.status == Signature.Status.PENDING
+            )
+            if sent_back:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes are saved. Because the name changed, the organizers "
+                        "review the signature again before it appears on the letter."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect("signatures:manage", token=token)
+    return _manage_page(request, token, signature, details_form=form)
+
+
+@never_cache
+@require_POST
+def manage_withdraw(request, token):
+    signature, problem = _signature_from_token(token, tokens.MANAGE)
+    if problem:
+        return _manage_link_problem(request, problem)
+    form = WithdrawSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
+    if form.is_valid():
+        if services.signature_withdraw(
+            signature=signature, reason=form.cleaned_data["withdrawal_reason"]
+        ):
+            messages.success(
+                request, _("Your signature is withdrawn and no longer appears on the letter.")
+            )
+        return redirect("signatures:manage", token=token)
+    return _manage_page(request, token, signature, withdraw_form=form)

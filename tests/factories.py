@@ -43,6 +43,8 @@ def signer_data(**fields) -> dict:
 
 def make_signature(letter, status=Signature.Status.APPROVED, **fields) -> Signature:
     confirmed = None if status == Signature.Status.UNCONFIRMED else timezone.now()
+    if status == Signature.Status.WITHDRAWN:
+        fields.setdefault("withdrawn_at", timezone.now())
     data = signer_data(**fields)
     return Signature.objects.create(letter=letter, status=status, confirmed_at=confirmed, **data)
 

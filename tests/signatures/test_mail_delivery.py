@@ -1,0 +1,173 @@
+"""The outbox and its delivery task, on the in-process task backend of the test settings."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from signatures import tasks
+from signatures.mail import queue_mail
+from signatures.models import OutgoingMail
+from tests.factories import make_signature, signer_data
+from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
+
+
+def queued_mail(letter, **fields):
+    """A stored mail whose delivery task never ran: the transaction it was queued in (the
+    test's) does not commit, so on_commit never fires. That is what a lost task looks like."""
+    mail = queue_mail(signature=make_signature(letter), kind="confirm")
+    if fields:
+        OutgoingMail.objects.filter(pk=mail.pk).update(**fields)
+        mail.refresh_from_db()
+    return mail
+
+
+@pytest.mark.django_db
+def test_mail_is_delivered_once_the_transaction_commits(
+    letter, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail = queue_mail(signature=make_signature(letter), kind="confirm")
+        assert mailoutbox == []
+
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.SENT
+    assert mail.attempts == 1
+    assert mail.sent_at is not None
+    [message] = mailoutbox
+    assert message.to == [mail.to]
+    assert message.body == mail.body
+
+
+@pytest.mark.django_db
+def test_a_second_copy_of_the_task_does_not_send_again(letter, mailoutbox):
+    mail = queued_mail(letter)
+
+    first = tasks.deliver_mail.enqueue(mail.pk)
+    second = tasks.deliver_mail.enqueue(mail.pk)
+
+    assert first.return_value == "sent"
+    assert second.return_value == "nothing to do"
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_unreachable_mail_server_keeps_the_mail_for_a_later_attempt(letter, settings):
+    settings.MAILERS = smtp_mailers(free_port())
+    mail = queued_mail(letter)
+
+    result = tasks.deliver_mail.enqueue(mail.pk)
+
+    mail.refresh_from_db()
+    assert result.return_value == "retry scheduled"
+    assert mail.status == OutgoingMail.Status.FAILED
+    assert mail.attempts == 1
+    assert "ConnectionRefusedError" in mail.last_error
+    assert mail.next_attempt_at > timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_task_for_mail_not_yet_due_waits(letter, mailoutbox):
+    mail = queued_mail(
+        letter,
+        status=OutgoingMail.Status.FAILED,
+        attempts=1,
+        next_attempt_at=timezone.now() + timedelta(minutes=5),
+    )
+
+    result = tasks.deliver_mail.enqueue(mail.pk)
+
+    mail.refresh_from_db()
+    assert result.return_value == "not due yet"
+    assert mail.attempts == 1
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_worker_gives_up_after_the_last_attempt(letter, settings):
+    settings.MAILERS = smtp_mailers(free_port())
+    mail = queued_mail(
+        letter,
+        status=OutgoingMail.Status.FAILED,
+        attempts=tasks.MAX_ATTEMPTS - 1,
+        next_attempt_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    tasks.deliver_mail.enqueue(mail.pk)
+
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.GAVE_UP
+    assert mail.attempts == tasks.MAX_ATTEMPTS
+    assert mail.next_attempt_at is None
+
+
+def test_retry_delay_doubles_up_to_an_hour(settings):
+    settings.MAIL_RETRY_BASE_SECONDS = 30
+
+    delays = [tasks.retry_delay(n).total_seconds() for n in (1, 2, 3, 8, 20)]
+
+    assert delays == [30, 60, 120, 3600, 3600]
+
+
+def test_retries_last_about_a_day(settings):
+    settings.MAIL_RETRY_BASE_SECONDS = 30
+
+    total = sum((tasks.retry_delay(n) for n in range(1, tasks.MAX_ATTEMPTS)), timedelta())
+
+    assert timedelta(hours=20) < total < timedelta(hours=30)
+
+
+@pytest.mark.django_db
+def test_requeue_mail_delivers_mail_whose_task_was_lost(
+    letter, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.MAIL_REQUEUE_AFTER_SECONDS = 600
+    lost = queued_mail(letter, created_at=timezone.now() - timedelta(minutes=15))
+    overdue_retry = queued_mail(
+        letter,
+        status=OutgoingMail.Status.FAILED,
+        attempts=2,
+        next_attempt_at=timezone.now() - timedelta(minutes=15),
+    )
+    fresh = queued_mail(letter)
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_mail", stdout=out)
+
+    assert "Re-enqueued 2 overdue mail(s)." in out.getvalue()
+    for mail in (lost, overdue_retry, fresh):
+        mail.refresh_from_db()
+    assert lost.status == overdue_retry.status == OutgoingMail.Status.SENT
+    assert fresh.status == OutgoingMail.Status.QUEUED
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([lost.to, overdue_retry.to])
+
+
+@pytest.mark.django_db
+def test_signature_is_stored_when_the_mail_server_is_down(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = smtp_mailers(free_port())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/letters/{letter.slug}/sign/", signer_data(name="Kept Org"))
+
+    assert response.status_code == 302
+    mail = OutgoingMail.objects.get(signature__name="Kept Org")
+    assert mail.status == OutgoingMail.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_loopback_smtp_server_receives_what_the_task_sends(letter, settings):
+    port = free_port()
+    settings.MAILERS = smtp_mailers(port)
+    mail = queued_mail(letter)
+
+    with SMTPSink(port) as server:
+        tasks.deliver_mail.enqueue(mail.pk)
+
+    [message] = server.messages
+    assert message["To"] == mail.to
+    assert message.get_content().replace("\r\n", "\n").strip() == mail.body.strip()

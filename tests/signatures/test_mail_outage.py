@@ -1,0 +1,94 @@
+"""End to end on the real task queue: the database backend and its db_worker, a real SMTP
+server on loopback, and a signature submitted through the signing form while that server is
+down. Nothing here runs in-process that would not run so in production."""
+
+import signal
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from signatures.models import OutgoingMail, Signature
+from tests.conftest import LINK
+from tests.factories import make_letter, signer_data
+from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
+
+
+def links_in_text(text):
+    return LINK.findall(text)
+
+
+@pytest.fixture
+def database_task_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MAIL_RETRY_BASE_SECONDS = 1  # a short first backoff, so the test waits a second
+
+
+@pytest.fixture
+def run_worker():
+    """Run db_worker until no task is due, as `manage.py db_worker --batch` does. The worker
+    installs its own SIGINT/SIGTERM handlers; the test process gets pytest's back."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def run():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+    yield run
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signature_survives_mail_outage_and_its_mail_arrives_when_server_returns(
+    client, settings, database_task_queue, run_worker
+):
+    port = free_port()
+    settings.MAILERS = smtp_mailers(port)  # as EMAIL_URL=smtp://127.0.0.1:PORT; nobody listens
+    letter = make_letter()
+
+    response = client.post(
+        reverse("signatures:sign", args=[letter.slug]), signer_data(name="Night Riders")
+    )
+
+    assert response.status_code == 302
+    signature = Signature.objects.get(letter=letter, name="Night Riders")
+    mail = OutgoingMail.objects.get(signature=signature)
+    assert mail.status == OutgoingMail.Status.QUEUED
+    assert DBTaskResult.objects.ready().count() == 1
+
+    run_worker()
+
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.FAILED
+    assert mail.attempts == 1
+    assert "ConnectionRefusedError" in mail.last_error
+    assert mail.next_attempt_at > timezone.now()
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after == mail.next_attempt_at
+
+    with SMTPSink(port) as server:
+        run_worker()  # the retry is not due yet: nothing is sent early
+        assert server.messages == []
+
+        time.sleep(max((mail.next_attempt_at - timezone.now()).total_seconds(), 0) + 0.1)
+        run_worker()
+
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.SENT
+    assert mail.attempts == 2
+    [message] = server.messages
+    assert message["To"] == signature.contact_email
+    confirm_prefix = settings.SITE_URL + reverse("signatures:confirm", args=["T"])[:-2]
+    [confirm_link] = [
+        link for link in links_in_text(message.get_content()) if link.startswith(confirm_prefix)
+    ]
+    assert client.get(confirm_link.removeprefix(settings.SITE_URL)).status_code == 200
+    assert Signature.objects.filter(pk=signature.pk).exists()
+    assert not DBTaskResult.objects.ready().exists()
+    assert mail.sent_at - mail.created_at < timedelta(minutes=1)

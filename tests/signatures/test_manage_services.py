@@ -1,0 +1,49 @@
+import pytest
+
+from signatures import services
+from signatures.models import Signature
+from tests.factories import make_signature
+
+
+@pytest.mark.django_db
+def test_rename_onto_another_signatory_is_stopped_by_the_database(letter):
+    make_signature(letter, name="Tree Alliance")
+    signature = make_signature(letter, name="Bird Watchers")
+
+    with pytest.raises(services.NameTaken):
+        services.signature_update_details(signature=signature, data={"name": "The Tree Alliance"})
+
+    signature.refresh_from_db()
+    assert signature.name == "Bird Watchers"
+
+
+@pytest.mark.django_db
+def test_detail_change_bumps_updated_at(letter):
+    signature = make_signature(letter)
+    before = signature.updated_at
+
+    updated = services.signature_update_details(signature=signature, data={"city": "Elsewhere"})
+
+    assert updated.updated_at > before
+    assert updated.status == Signature.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_withdrawn_signature_is_not_edited(letter):
+    signature = make_signature(letter, status=Signature.Status.WITHDRAWN)
+
+    with pytest.raises(services.SignatureWithdrawn):
+        services.signature_update_details(signature=signature, data={"city": "Elsewhere"})
+
+
+@pytest.mark.django_db
+def test_withdrawing_twice_keeps_the_first_date_and_reason(letter):
+    signature = make_signature(letter)
+    assert services.signature_withdraw(signature=signature, reason="  Board vote ")
+    first = signature.withdrawn_at
+
+    assert not services.signature_withdraw(signature=signature, reason="Again")
+
+    signature.refresh_from_db()
+    assert signature.withdrawn_at == first
+    assert signature.withdrawal_reason == "Board vote"
