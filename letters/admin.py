@@ -21,6 +21,7 @@ class LetterAdminForm(forms.ModelForm):
 
     revision_kind = forms.ChoiceField(
         label=_("This edit is…"),
+        label_suffix="",
         choices=[
             (LetterRevision.Kind.TYPO, _("a typo fix (signers are not asked again)")),
             (
@@ -93,6 +94,8 @@ class LetterRevisionInline(admin.TabularInline):
 
     @admin.display(description=_("text"))
     def text_link(self, obj):
+        if obj.pk is None:  # the blank row the admin's template keeps for adding
+            return "—"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Read"))
 
     def get_queryset(self, request):

@@ -27,7 +27,12 @@ def _fingerprint(letter) -> str:
 
 def letter_context(letter) -> dict:
     signatories = public_signatories(letter)
-    return {"letter": letter, "signatories": signatories, "signatory_count": len(signatories)}
+    return {
+        "letter": letter,
+        "signatories": signatories,
+        "signatory_count": len(signatories),
+        "revisions": list(letter.revisions.all()),
+    }
 
 
 def render_letter_page(letter) -> tuple[str, str]:
