@@ -79,7 +79,7 @@ class LetterRevisionInline(admin.TabularInline):
     """The record of what signers agreed to: read-only, written only by the services."""
 
     model = LetterRevision
-    fields = ("number", "kind", "note", "title", "created_at", "created_by", "text_link")
+    fields = ("number", "kind", "note", "title", "created_at", "created_by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -91,12 +91,6 @@ class LetterRevisionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("text"))
-    def text_link(self, obj):
-        if obj.pk is None:  # the blank row the admin's template keeps for adding
-            return "—"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Read"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("letter", "created_by")

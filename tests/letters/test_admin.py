@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -159,7 +160,13 @@ def test_letter_change_page_lists_revisions_read_only(
     assert not inline.has_add_permission and not inline.has_change_permission
     page = response.content.decode()
     assert "Why it changed" in page
-    assert f"/letters/{letter.slug}/revisions/2/" in page
+    revision = letter.revisions.latest()
+    content_type = ContentType.objects.get_for_model(LetterRevision)
+    view_on_site = reverse("admin:view_on_site", args=[content_type.pk, revision.pk])
+    assert view_on_site in page
+    assert staff_client.get(view_on_site)["Location"].endswith(
+        f"/letters/{letter.slug}/revisions/2/"
+    )
 
 
 def test_moderator_sees_which_revision_each_signer_confirmed(

@@ -330,3 +330,19 @@ def test_text_changes_compare_paragraphs_and_lines(letter):
     assert set(changes) == {"Addressees", "Body"}
     assert [(h.removed, h.added) for h in changes["Body"]] == [([], ["A new paragraph."])]
     assert [(h.removed, h.added) for h in changes["Addressees"]] == [([], ["Second Addressee"])]
+
+
+def test_a_reconfirmation_without_a_valid_revision_records_nothing(
+    client, letter, mailoutbox, django_capture_on_commit_callbacks
+):
+    signer = make_confirmed_signature(letter)
+    revise(letter, Kind.MATERIAL, django_capture_on_commit_callbacks, title="Second wording")
+    path = confirm_path(mailoutbox[0])
+
+    for bogus in ({}, {"revision": "two"}, {"revision": "99"}):
+        response = client.post(path, bogus)
+        assert response.status_code == 200
+        assert "The letter has changed" in response.content.decode()
+
+    signer.refresh_from_db()
+    assert signer.confirmed_revision.number == 1
