@@ -82,7 +82,11 @@ def _reconfirm(request, signature):
     stale = False
     if request.method == "POST":
         number = request.POST.get("revision", "")
-        shown = letter.revisions.filter(number=number).first() if number.isdigit() else None
+        shown = (
+            letter.revisions.filter(number=number).first()
+            if number.isascii() and number.isdigit()
+            else None
+        )
         if shown and services.signature_reconfirm(signature=signature, revision=shown):
             return render(
                 request, "signatures/confirmed.html", {"signature": signature, "reconfirmed": True}

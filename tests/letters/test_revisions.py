@@ -339,7 +339,7 @@ def test_a_reconfirmation_without_a_valid_revision_records_nothing(
     revise(letter, Kind.MATERIAL, django_capture_on_commit_callbacks, title="Second wording")
     path = confirm_path(mailoutbox[0])
 
-    for bogus in ({}, {"revision": "two"}, {"revision": "99"}):
+    for bogus in ({}, {"revision": "two"}, {"revision": "²"}, {"revision": "99"}):
         response = client.post(path, bogus)
         assert response.status_code == 200
         assert "The letter has changed" in response.content.decode()
