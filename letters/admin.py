@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from letters.models import Letter, LetterGroup
+from letters import services
+from letters.models import Letter, LetterGroup, LetterRevision
 from signatures.models import Signature
 
 
@@ -19,8 +22,91 @@ class LetterGroupInline(admin.TabularInline):
     verbose_name_plural = _("signatory groups (used when signatories are listed by group)")
 
 
+class LetterAdminForm(forms.ModelForm):
+    """Once a contact has confirmed the letter, an edit of its text must say what kind of
+    edit it is: signers agreed to the words, so they are asked again after a material change."""
+
+    revision_kind = forms.ChoiceField(
+        label=_("This edit is…"),
+        label_suffix="",
+        choices=[
+            (LetterRevision.Kind.TYPO, _("a typo fix (signers are not asked again)")),
+            (
+                LetterRevision.Kind.MATERIAL,
+                _("a material change (every signer is emailed to re-confirm or withdraw)"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Needed when you change the title, addressees, salutation, body or closing of a "
+            "letter that organizations have confirmed. The edit is kept as a new revision."
+        ),
+    )
+    revision_note = forms.CharField(
+        label=_("Note on this edit"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Optional. Public: shown in the letter’s revision history and, for a material "
+            "change, in the mail to signers."
+        ),
+    )
+
+    class Meta:
+        model = Letter
+        fields = (
+            "title", "slug", "status", "signing_deadline", "letter_date", "addressees",
+            "salutation", "body", "closing", "description", "grouping",
+        )  # fmt: skip
+
+    @property
+    def text_changed(self):
+        return any(field in self.changed_data for field in LetterRevision.TEXT_FIELDS)
+
+    @cached_property
+    def makes_revision(self):
+        return self.instance.pk is not None and self.text_changed and self.instance.text_is_agreed
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.makes_revision and not cleaned_data.get("revision_kind"):
+            self.add_error(
+                "revision_kind",
+                _(
+                    "Organizations have confirmed this letter. Say whether this edit is a typo "
+                    "fix or a material change."
+                ),
+            )
+        return cleaned_data
+
+
+class LetterRevisionInline(admin.TabularInline):
+    """The record of what signers agreed to: read-only, written only by the services."""
+
+    model = LetterRevision
+    fields = ("number", "kind", "note", "title", "created_at", "created_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("revisions of the agreed text")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter", "created_by")
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
+    form = LetterAdminForm
+    inlines = (LetterGroupInline, LetterRevisionInline)
     list_display = (
         "title", "status", "letter_date", "signing_deadline",
         "unconfirmed_count", "pending_count", "approved_count", "rejected_count", "page_link",
@@ -29,7 +115,6 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "page_link")
-    inlines = (LetterGroupInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "signing_deadline", "page_link")}),
         (
@@ -40,6 +125,27 @@ class LetterAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"
+    revision_fieldset = (
+        _("Revision"),
+        {"fields": ("revision_kind", "revision_note")},
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        # Asked only of letters whose text someone has agreed to.
+        if obj is not None and obj.text_is_agreed:
+            return (*self.fieldsets[:2], self.revision_fieldset, *self.fieldsets[2:])
+        return self.fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if change and form.makes_revision:
+            services.letter_revise(
+                letter=obj,
+                changed_by=request.user,
+                kind=form.cleaned_data["revision_kind"],
+                note=form.cleaned_data["revision_note"],
+            )
+        else:
+            super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (

@@ -125,6 +125,19 @@ class Letter(models.Model):
         return render_markdown(self.body)
 
     @property
+    def text_is_agreed(self):
+        """Whether any contact has confirmed this letter's text: from then on an edit to the
+        text is recorded as a revision (and may call for re-confirmation) instead of silently
+        changing what people signed."""
+        return self.signatures.filter(confirmed_at__isnull=False).exists()
+
+    def material_changes_since(self, revision):
+        """The material revisions made after `revision` (all of them for None: a signature
+        confirmed before revisions were recorded)."""
+        changes = self.revisions.filter(kind=LetterRevision.Kind.MATERIAL)
+        return changes if revision is None else changes.filter(number__gt=revision.number)
+
+    @property
     def summary(self):
         """The short description for link previews and search results."""
         return self.description or summarize(markdown_to_text(self.body))
@@ -156,3 +169,76 @@ class LetterGroup(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.letter})"
+
+
+class LetterRevision(models.Model):
+    """A snapshot of the text signers agree to. Revision 1 is the text as it stood when the
+    first contact confirmed; every later edit of that text by staff adds the next number."""
+
+    # The fields whose wording signers agree to; the letter's date and status are not.
+    TEXT_FIELDS = ("title", "addressees", "salutation", "body", "closing")
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Text first agreed")
+        TYPO = "typo", _("Typo fix")
+        MATERIAL = "material", _("Material change")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("letter")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    note = models.TextField(
+        _("note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Public: shown in the revision history and in the mail to signers."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    addressees = models.TextField(_("addressees"), max_length=2000)
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    body = models.TextField(_("body"), max_length=50000)
+    closing = models.CharField(_("closing line"), max_length=100)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["letter", "number"]
+        get_latest_by = "number"
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "number"], name="one_revision_per_number"),
+            # Revision 1 is the first agreed text and only it is; every later one is an edit.
+            models.CheckConstraint(
+                condition=models.Q(number=1, kind="initial")
+                | (models.Q(number__gt=1) & ~models.Q(kind="initial")),
+                name="revision_one_is_the_initial_text",
+            ),
+        ]
+
+    def __str__(self):
+        # The snapshot's own title, so listing revisions (admin filters) needs no join.
+        return _("%(title)s — revision %(number)d") % {"title": self.title, "number": self.number}
+
+    def get_absolute_url(self):
+        return reverse("letters:revision", kwargs={"slug": self.letter.slug, "number": self.number})
+
+    @property
+    def is_material(self):
+        return self.kind == self.Kind.MATERIAL
+
+    @property
+    def addressee_lines(self):
+        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)

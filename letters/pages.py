@@ -40,7 +40,11 @@ def _fingerprint(letter) -> str:
 
 def letter_context(letter) -> dict:
     signatories = public_signatories(letter)
-    return {"letter": letter, "signatories": signatories, "signatory_count": len(signatories)}
+    return {
+        "letter": letter,
+        "signatories": signatories,
+        "signatory_count": len(signatories),
+    }
 
 
 def cached_form(letter, form: str, render) -> tuple[str, str]:
@@ -59,7 +63,10 @@ def render_letter_page(letter) -> tuple[str, str]:
     return cached_form(
         letter,
         "page",
-        lambda letter: render_to_string("letters/letter_detail.html", letter_context(letter)),
+        lambda letter: render_to_string(
+            "letters/letter_detail.html",
+            letter_context(letter) | {"revisions": list(letter.revisions.all())},
+        ),
     )
 
 

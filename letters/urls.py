@@ -12,4 +12,5 @@ urlpatterns = [
     path("letters/<slug:slug>/signatories.json", views.signatories_json, name="signatories_json"),
     path("letters/<slug:slug>/embed/", views.letter_embed, name="embed"),
     path("letters/<slug:slug>/preview/", views.letter_preview, name="preview"),
+    path("letters/<slug:slug>/revisions/<int:number>/", views.letter_revision, name="revision"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -10,8 +11,9 @@ from django.views.decorators.http import require_safe
 
 from letters import exports
 from letters.lettertext import letter_as_text
-from letters.models import Letter
+from letters.models import Letter, LetterRevision
 from letters.pages import cached_form, letter_context, render_embed, render_letter_page
+from letters.revision_changes import text_changes
 
 # How long shared caches may keep a public form of a letter; browsers revalidate with the ETag
 # every time, so a signer who was just approved sees their name at once.
@@ -82,7 +84,7 @@ def letter_embed(request, slug):
 @staff_member_required
 def letter_preview(request, slug):
     letter = get_object_or_404(Letter, slug=slug)
-    context = letter_context(letter) | {"preview": True}
+    context = letter_context(letter) | {"preview": True, "revisions": list(letter.revisions.all())}
     response = render(request, "letters/letter_detail.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -97,4 +99,24 @@ def robots_txt(request):
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def letter_revision(request, slug, number):
+    """The text of one revision, and what changed from the one before. A revision never
+    changes once written, so like the letter page it is rendered without the request."""
+    revision = get_object_or_404(
+        LetterRevision.objects.select_related("letter").filter(letter__in=Letter.objects.public()),
+        letter__slug=slug,
+        number=number,
+    )
+    previous = revision.letter.revisions.filter(number=number - 1).first()
+    context = {
+        "letter": revision.letter,
+        "revision": revision,
+        "previous": previous,
+        "changes": text_changes(previous, revision) if previous else [],
+    }
+    response = HttpResponse(render_to_string("letters/letter_revision.html", context))
+    patch_cache_control(response, public=True, max_age=60)
     return response

@@ -21,11 +21,14 @@ class SignatureAdmin(admin.ModelAdmin):
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
     )  # fmt: skip
     list_display += ("group",)
+    list_display += ("confirmed_revision",)
     list_display_links = ("name",)
     list_editable = ("lead_order",)
     list_editable += ("group",)
     list_filter = ("letter", "status", "is_lead")
+    list_filter += (("confirmed_revision", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("letter",)
+    list_select_related += ("confirmed_revision",)
     list_per_page = 100
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from letters.models import Letter, LetterGroup
+from letters.models import Letter, LetterGroup, LetterRevision
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -86,6 +86,17 @@ class Signature(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # RESTRICT rather than PROTECT: a revision can't be deleted while signatures point to
+    # it, yet deleting the whole letter (which cascades to both) still works.
+    confirmed_revision = models.ForeignKey(
+        LetterRevision,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed revision"),
+        help_text=_("The text of the letter its contact last confirmed."),
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

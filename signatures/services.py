@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from letters.models import Letter
+from letters.models import Letter, LetterRevision
+from letters.services import letter_current_revision
 from signatures.mail import enqueue_delivery, queue_mail
 from signatures.models import OutgoingMail, Signature, normalize_organization_name
 
@@ -71,12 +72,37 @@ def _handle_duplicate(existing: Signature) -> SubmitResult:
 
 
 def signature_confirm(*, signature: Signature) -> bool:
-    """Mark the contact's confirmation. Confirming again, or after review, changes nothing."""
+    """Mark the contact's confirmation of the letter's text as it stands now (its current
+    revision). Confirming again, or after review, changes nothing."""
     with transaction.atomic():
+        revision = letter_current_revision(letter=signature.letter)
         updated = Signature.objects.filter(
             pk=signature.pk, status=Signature.Status.UNCONFIRMED
         ).update(
-            status=Signature.Status.PENDING, confirmed_at=timezone.now(), updated_at=timezone.now()
+            status=Signature.Status.PENDING,
+            confirmed_at=timezone.now(),
+            confirmed_revision=revision,
+            updated_at=timezone.now(),
+        )
+    signature.refresh_from_db()
+    return bool(updated)
+
+
+# Signatures whose organization stands behind the letter: asked again after a material change.
+RECONFIRMABLE = (Signature.Status.PENDING, Signature.Status.APPROVED)
+
+
+def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bool:
+    """Record that the contact agrees to `revision`, the text they were shown, if it is still
+    the letter's newest; if staff revised the letter again meanwhile nothing is recorded and
+    the contact is shown the newer changes. Approval is untouched: re-confirming keeps an
+    approved signature on the letter and leaves a pending one to the moderators."""
+    with transaction.atomic():
+        current = letter_current_revision(letter=signature.letter)
+        if revision.pk != current.pk:
+            return False
+        updated = Signature.objects.filter(pk=signature.pk, status__in=RECONFIRMABLE).update(
+            confirmed_revision=current, updated_at=timezone.now()
         )
     signature.refresh_from_db()
     return bool(updated)

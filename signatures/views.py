@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from letters.models import Letter
+from letters.revision_changes import text_changes
 from signatures import services, tokens
 from signatures.forms import ManageSignatureForm, SignatureForm, WithdrawSignatureForm
 from signatures.models import Signature
@@ -62,6 +63,8 @@ def confirm(request, token):
     signature, problem = _signature_from_token(token, tokens.CONFIRM)
     if problem:
         return render(request, "signatures/link_problem.html", {"problem": problem}, status=400)
+    if _reconfirmation_due(signature):
+        return _reconfirm(request, signature)
     if request.method == "POST":
         services.signature_confirm(signature=signature)
         return render(request, "signatures/confirmed.html", {"signature": signature})
@@ -156,3 +159,43 @@ def manage_withdraw(request, token):
             )
         return redirect("signatures:manage", token=token)
     return _manage_page(request, token, signature, withdraw_form=form)
+
+
+def _reconfirmation_due(signature):
+    return signature.status in services.RECONFIRMABLE and (
+        signature.letter.material_changes_since(signature.confirmed_revision).exists()
+    )
+
+
+def _reconfirm(request, signature):
+    """A signer asked again after a material change: the page shows what changed since the
+    text they confirmed; the POST names the revision shown, so a revision made while the page
+    was open is shown before it can be agreed to."""
+    letter = signature.letter
+    stale = False
+    if request.method == "POST":
+        number = request.POST.get("revision", "")
+        shown = (
+            letter.revisions.filter(number=number).first()
+            if number.isascii() and number.isdigit()
+            else None
+        )
+        if shown and services.signature_reconfirm(signature=signature, revision=shown):
+            return render(
+                request, "signatures/confirmed.html", {"signature": signature, "reconfirmed": True}
+            )
+        if not _reconfirmation_due(signature):
+            return render(request, "signatures/confirm.html", {"signature": signature})
+        stale = True
+    current = letter.revisions.latest()
+    # A signature confirmed before revisions were recorded is compared with the first one.
+    agreed = signature.confirmed_revision or letter.revisions.earliest()
+    context = {
+        "signature": signature,
+        "reconfirm": True,
+        "stale": stale,
+        "revision": current,
+        "notes": letter.material_changes_since(signature.confirmed_revision).exclude(note=""),
+        "changes": text_changes(agreed, current),
+    }
+    return render(request, "signatures/confirm.html", context)

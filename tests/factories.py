@@ -60,3 +60,15 @@ def sign_form_data(**fields) -> dict:
     data = signer_data(**fields)
     data["authorized"] = "on" if data["authorized"] else ""
     return data
+
+
+def make_confirmed_signature(letter, status=Signature.Status.APPROVED, **fields) -> Signature:
+    """A signature confirmed through the real service, so it records the letter's revision,
+    then moved to `status` as a moderator would."""
+    from signatures.services import signature_confirm
+
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED, **fields)
+    signature_confirm(signature=signature)
+    Signature.objects.filter(pk=signature.pk).update(status=status)
+    signature.refresh_from_db()
+    return signature

@@ -15,6 +15,7 @@ def test_staff_choose_grouping_description_and_groups_on_the_letter(staff_client
         "groups-TOTAL_FORMS": 2, "groups-INITIAL_FORMS": 0,
         "groups-0-name": "National organizations", "groups-0-order": 1,
         "groups-1-name": "State and local organizations", "groups-1-order": 2,
+        "revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0,
     }  # fmt: skip
 
     response = staff_client.post(reverse("admin:letters_letter_change", args=[letter.pk]), data)

@@ -1,0 +1,66 @@
+"""Writes to a letter that have side effects: recording the text signers agree to, and asking
+them again when staff change it materially."""
+
+from django.db import transaction
+
+from letters.models import Letter, LetterRevision
+
+
+def _snapshot(letter: Letter) -> dict:
+    return {field: getattr(letter, field) for field in LetterRevision.TEXT_FIELDS}
+
+
+def _lock_current_revision(letter_id: int) -> LetterRevision:
+    """The letter's newest revision, recording the stored text as revision 1 if there is
+    none yet. Locks the letter's row so that concurrent callers number revisions one after
+    the other (the unique constraint on (letter, number) would refuse a second revision 1)."""
+    stored = Letter.objects.select_for_update().get(pk=letter_id)
+    latest = stored.revisions.order_by("-number").first()
+    if latest is None:
+        latest = LetterRevision.objects.create(
+            letter=stored, number=1, kind=LetterRevision.Kind.INITIAL, **_snapshot(stored)
+        )
+    return latest
+
+
+def letter_current_revision(*, letter: Letter) -> LetterRevision:
+    """The revision a contact confirming now agrees to. The first confirmation records the
+    letter's text as revision 1: before anyone has agreed to it, staff edit freely."""
+    with transaction.atomic():
+        return _lock_current_revision(letter.pk)
+
+
+def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevision:
+    """Save staff's edit of an agreed letter's text as the next revision. `letter` carries
+    the edited, not yet saved, text. A material change mails every signer who stands behind
+    the letter (confirmed and not rejected or withdrawn) a link to re-confirm or withdraw; a
+    typo fix asks nobody again."""
+    if kind not in (LetterRevision.Kind.TYPO, LetterRevision.Kind.MATERIAL):
+        raise ValueError(f"A revision after the first is a typo fix or a material change: {kind}")
+    # Imported here: signatures depends on letters, not the other way round.
+    from signatures.mail import queue_mail
+    from signatures.services import RECONFIRMABLE
+
+    with transaction.atomic():
+        # Read (and if need be record as revision 1) the stored text before saving the edit,
+        # so the first revision is what signers actually saw.
+        previous = _lock_current_revision(letter.pk)
+        # Saving bumps updated_at, which is part of the cached public page's key.
+        letter.save()
+        revision = LetterRevision.objects.create(
+            letter=letter,
+            number=previous.number + 1,
+            kind=kind,
+            note=note,
+            created_by=changed_by,
+            **_snapshot(letter),
+        )
+        if revision.is_material:
+            signers = letter.signatures.filter(status__in=RECONFIRMABLE).select_related("letter")
+            for signature in signers:
+                queue_mail(
+                    signature=signature,
+                    kind="reconfirm",
+                    extra={"revision": revision},
+                )
+        return revision
