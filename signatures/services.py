@@ -52,7 +52,7 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                     signature = Signature.objects.create(
                         letter=letter,
                         submitted_ip=ip,
-                        organization=_organization_for(
+                        organization=organization_find_or_create(
                             name=data["name"], website=data.get("website", "")
                         ),
                         **{field: data[field] for field in SIGNER_FIELDS if field in data},
@@ -67,7 +67,7 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
         return _handle_duplicate(existing)
 
 
-def _organization_for(*, name: str, website: str) -> Organization:
+def organization_find_or_create(*, name: str, website: str) -> Organization:
     """The organization record this signer speaks for: the one with the same normalized name,
     else the one with the same website domain, else a new one."""
     normalized = normalize_organization_name(name)
