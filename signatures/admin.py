@@ -171,9 +171,10 @@ class SignatureAdmin(admin.ModelAdmin):
     def email_matches_website(self, obj):
         return self._assessment(obj).email_matches_website
 
-    @admin.display(description=_("free-mail"), boolean=True)
+    @admin.display(description=_("free-mail"))
     def free_mail(self, obj):
-        return self._assessment(obj).free_mail
+        # Words, not the boolean icons: a green tick for a free-mail address would read as "fine".
+        return _("free-mail") if self._assessment(obj).free_mail else "—"
 
     @admin.display(description=_("looks like"))
     def look_alikes_display(self, obj):

@@ -63,16 +63,26 @@ def test_needs_attention_filters_by_a_single_signal(staff_client):
 def test_changelist_shows_signals_at_a_glance(staff_client):
     letter = make_letter()
     submit_signature(
-        letter, name="American Civil Liberties Union of Washington", website="https://aclu-wa.org"
+        letter,
+        name="American Civil Liberties Union of Washington",
+        website="https://aclu-wa.org",
+        contact_email="director@aclu-wa.org",
     )
-    submit_signature(letter, name="ACLU of Washington", contact_email="someone@gmail.com")
+    submit_signature(
+        letter,
+        name="ACLU of Washington",
+        website="https://aclu-wa.org",
+        contact_email="someone@gmail.com",
+    )
 
     response = staff_client.get(CHANGELIST, {"letter__id__exact": letter.pk})
 
     html = response.content.decode()
-    assert "American Civil Liberties Union of Washington</a> (similar name)" in html
-    assert "Free-mail address" in html
+    assert "American Civil Liberties Union of Washington</a> (similar name, same website)" in html
+    assert '<td class="field-free_mail">free-mail</td>' in html
+    assert '<td class="field-free_mail">—</td>' in html
     assert 'alt="True"' in html and 'alt="False"' in html
+    assert "Free-mail address" in html
 
 
 @pytest.mark.parametrize("rows", [5, 50])
