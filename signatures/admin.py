@@ -98,9 +98,10 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    # The trust columns come right after the name, so they stay in view on a narrow screen.
     list_display = (
-        "name", "location_display", "contact_name", "contact_email", "status",
-        "email_matches_website", "free_mail", "look_alikes_display", "risk_display",
+        "name", "status", "risk_display", "email_matches_website", "free_mail",
+        "look_alikes_display", "contact_email", "contact_name", "location_display",
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
     )  # fmt: skip
     list_display_links = ("name",)
@@ -267,7 +268,7 @@ class SignatureAdmin(admin.ModelAdmin):
             _("not yet confirmed by their contact, or withdrawn"),
         )
 
-    @admin.action(description=_("Reject selected signatures…"), permissions=["change"])
+    @admin.action(description=_("Reject selected signatures"), permissions=["change"])
     def reject(self, request, queryset):
         """Ask for an optional reason on a confirmation page, like "delete selected", then
         reject and mail each contact."""
