@@ -1,23 +1,115 @@
 from datetime import timedelta
 from functools import partial
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from letters.exports import staff_csv
 from letters.models import Letter, LetterGroup
-from signatures import services
-from signatures.models import OutgoingMail, Signature
+from signatures import services, trust
+from signatures.models import Organization, OutgoingMail, Signature
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Signatures with impostor signals; choosing it also orders the list riskiest first."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+    ANY = "any"
+
+    def lookups(self, request, model_admin):
+        return [(self.ANY, _("Any impostor signal")), *trust.Flag.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ANY:
+            return queryset.filter(risk_score__gt=0)
+        if value in trust.Flag.values:
+            return queryset.filter(risk_flags__contains=value)
+        return queryset
+
+
+class AssessedChangeList(ChangeList):
+    """Assesses the page's signatures in one batch, so that the trust columns cost a constant
+    number of queries however many rows the page shows."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)  # evaluates and caches the page's queryset
+        assessments = trust.assess(rows)
+        for row in rows:
+            row.assessment = assessments[row.pk]
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Sent to each contact who confirmed their address, with the rejection."),
+    )
+
+
+class SignatureInline(admin.TabularInline):
+    """An organization's signatures on every letter, for the moderator's eyes only."""
+
+    model = Signature
+    fields = ("signature_link", "letter", "status", "contact_email", "submitted_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    ordering = ("-submitted_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("signature"))
+    def signature_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:signatures_signature_change", args=[obj.pk]),
+            obj.name,
+        )
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "website_domain", "signature_count", "created_at")
+    search_fields = ("name", "normalized_name", "website_domain")
+    readonly_fields = ("created_at",)
+    fields = ("name", "website_domain", "created_at")
+    inlines = (SignatureInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(signature_count=Count("signatures"))
+
+    @admin.display(description=_("signatures"), ordering="signature_count")
+    def signature_count(self, obj):
+        return obj.signature_count
 
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    # The trust columns come right after the name, so they stay in view on a narrow screen.
     list_display = (
-        "name", "location_display", "contact_name", "contact_email", "status",
+        "name", "status", "risk_display", "email_matches_website", "free_mail",
+        "look_alikes_display", "contact_email", "contact_name", "location_display",
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
     )  # fmt: skip
     list_display += ("group",)
@@ -25,10 +117,11 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display_links = ("name",)
     list_editable = ("lead_order",)
     list_editable += ("group",)
-    list_filter = ("letter", "status", "is_lead")
+    list_filter = (NeedsAttentionFilter, "letter", "status", "is_lead")
     list_filter += (("confirmed_revision", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("letter",)
     list_select_related += ("confirmed_revision",)
+    autocomplete_fields = ("organization",)
     list_per_page = 100
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"
@@ -36,10 +129,12 @@ class SignatureAdmin(admin.ModelAdmin):
     actions += ("export_csv", "remove_from_group")
     readonly_fields = (
         "letter", "status", "submitted_at", "submitted_ip", "confirmed_at", "reviewed_at",
-        "reviewed_by", "updated_at", "withdrawn_at", "withdrawal_reason", "contacts_purged_at",
+        "reviewed_by", "rejection_reason", "updated_at", "withdrawn_at", "withdrawal_reason",
+        "contacts_purged_at", "trust_signals", "organization_history",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("letter", "status", "is_lead", "lead_order", "group")}),
+        (_("Trust signals"), {"fields": ("trust_signals", "organization", "organization_history")}),
         (_("Organization (public)"), {"fields": ("name", "website", "city", "region", "country")}),
         (
             _("Contact (staff only)"),
@@ -54,6 +149,7 @@ class SignatureAdmin(admin.ModelAdmin):
                     "confirmed_at",
                     "reviewed_at",
                     "reviewed_by",
+                    "rejection_reason",
                     "withdrawn_at",
                     "withdrawal_reason",
                     "contacts_purged_at",
@@ -79,6 +175,113 @@ class SignatureAdmin(admin.ModelAdmin):
         # Signatures come from their organizations through the signing form, never from staff.
         return False
 
+    def get_changelist(self, request, **kwargs):
+        return AssessedChangeList
+
+    def get_ordering(self, request):
+        # With "needs attention" chosen the moderator wants the riskiest first.
+        if NeedsAttentionFilter.parameter_name in request.GET:
+            return ("-risk_score", "-submitted_at")
+        return super().get_ordering(request)
+
+    def save_model(self, request, obj, form, change):
+        # Flags of the look-alikes the signature had before the edit may change too.
+        before = trust.assess(Signature.objects.filter(pk=obj.pk)).get(obj.pk)
+        super().save_model(request, obj, form, change)
+        others = []
+        if before is not None:
+            others = [alike.signature for alike in before.look_alikes] + before.history
+        services.signature_refresh_risk(signatures=[obj, *others])
+
+    def _assessment(self, obj):
+        if not hasattr(obj, "assessment"):
+            obj.assessment = trust.assess([obj])[obj.pk]
+        return obj.assessment
+
+    @admin.display(description=_("email matches website"), boolean=True)
+    def email_matches_website(self, obj):
+        return self._assessment(obj).email_matches_website
+
+    @admin.display(description=_("free-mail"))
+    def free_mail(self, obj):
+        # Words, not the boolean icons: a green tick for a free-mail address would read as "fine".
+        return _("free-mail") if self._assessment(obj).free_mail else "—"
+
+    @admin.display(description=_("looks like"))
+    def look_alikes_display(self, obj):
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a> ({})',
+                (
+                    (
+                        reverse("admin:signatures_signature_change", args=[alike.signature.pk]),
+                        alike.signature.name,
+                        ", ".join(str(reason.label) for reason in alike.reasons),
+                    )
+                    for alike in self._assessment(obj).look_alikes
+                ),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("risk"), ordering="-risk_score")
+    def risk_display(self, obj):
+        flags = self._assessment(obj).flags
+        if not flags:
+            return "—"
+        labels = "; ".join(str(flag.label) for flag in flags)
+        return f"{self._assessment(obj).score}: {labels}"
+
+    @admin.display(description=_("signals"))
+    def trust_signals(self, obj):
+        assessment = self._assessment(obj)
+        match = {True: _("yes"), False: _("no"), None: _("no website given")}
+        rows = [
+            (_("Email domain"), assessment.email_domain or "—"),
+            (_("Website domain"), assessment.website_domain or "—"),
+            (_("Email matches website"), match[assessment.email_matches_website]),
+            (_("Free-mail provider"), _("yes") if assessment.free_mail else _("no")),
+            (
+                _("Known to write from"),
+                ", ".join(sorted(assessment.known_domains)) or "—",
+            ),
+            (
+                _("Impostor signals"),
+                "; ".join(str(flag.label) for flag in assessment.flags) or _("none"),
+            ),
+        ]
+        table = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
+        return format_html(
+            "<table>{}</table><p>{}: {}</p>",
+            table,
+            _("Looks like"),
+            self.look_alikes_display(obj),
+        )
+
+    @admin.display(description=_("signed other letters"))
+    def organization_history(self, obj):
+        history = self._assessment(obj).history
+        if not history:
+            return _("No other letters.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} — {} ({})</li>',
+                (
+                    (
+                        reverse("admin:signatures_signature_change", args=[record.pk]),
+                        record.letter.title,
+                        record.name,
+                        record.get_status_display(),
+                        trust.email_domain(record.contact_email),
+                    )
+                    for record in history
+                ),
+            ),
+        )
+
     @admin.display(description=_("location"), ordering="city")
     def location_display(self, obj):
         return ", ".join(part for part in (obj.city, obj.region, obj.country) if part)
@@ -97,14 +300,35 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject selected signatures"), permissions=["change"])
     def reject(self, request, queryset):
-        selected = list(queryset)
-        done = services.signature_reject(signatures=selected, reviewer=request.user)
-        self._report(
-            request,
-            done,
-            len(selected),
-            ngettext("%d signature rejected.", "%d signatures rejected.", done),
-            _("already rejected or withdrawn"),
+        """Ask for an optional reason on a confirmation page, like "delete selected", then
+        reject and mail each contact."""
+        form = RejectionForm(request.POST if "post" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            selected = list(queryset)
+            done = services.signature_reject(
+                signatures=selected, reviewer=request.user, reason=form.cleaned_data["reason"]
+            )
+            self._report(
+                request,
+                done,
+                len(selected),
+                ngettext("%d signature rejected.", "%d signatures rejected.", done),
+                _("already rejected or withdrawn"),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject signatures"),
+            "subtitle": None,
+            "queryset": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/signatures/signature/reject_selected_confirmation.html", context
         )
 
     @admin.action(description=_("Mark selected as lead signers"), permissions=["change"])

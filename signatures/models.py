@@ -20,6 +20,45 @@ def normalize_organization_name(name: str) -> str:
     return text
 
 
+class Organization(models.Model):
+    """One organization across letters, so that a moderator sees what it signed before and
+    notices a newcomer using its name. Signatures are linked by `signature_submit`."""
+
+    name = models.CharField(_("name"), max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    website_domain = models.CharField(
+        _("website domain"),
+        max_length=253,
+        blank=True,
+        help_text=_("Without “www.”, for example “aclu-wa.org”. Empty for shared hosts."),
+    )
+    created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["website_domain"],
+                condition=~models.Q(website_domain=""),
+                name="one_organization_per_website_domain",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(normalized_name=""), name="organization_record_name_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_organization_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
+
 class SignatureQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Signature.Status.APPROVED)
@@ -49,6 +88,15 @@ class Signature(models.Model):
 
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("letter")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("organization record"),
+        help_text=_("The same organization across letters."),
     )
     name = models.CharField(_("organization name"), max_length=200)
     normalized_name = models.CharField(max_length=200, editable=False)
@@ -114,6 +162,16 @@ class Signature(models.Model):
         blank=True,
         help_text=_("Contact details are removed a while after the letter closes."),
     )
+    rejection_reason = models.TextField(
+        _("rejection reason"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Sent to the contact with the rejection."),
+    )
+    # Impostor signals from signatures/trust.py, stored so that the admin can filter and order
+    # 500 pending rows in the database; recomputed by the services whenever they may change.
+    risk_score = models.PositiveSmallIntegerField(_("risk score"), default=0, db_index=True)
+    risk_flags = models.CharField(_("risk flags"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SignatureQuerySet.as_manager()

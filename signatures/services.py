@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision
+from signatures import trust
 from signatures.mail import enqueue_delivery, queue_mail
-from signatures.models import OutgoingMail, Signature, normalize_organization_name
+from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
 
 
 class SubmitOutcome(enum.Enum):
@@ -54,14 +55,56 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                     signature = Signature.objects.create(
                         letter=letter,
                         submitted_ip=ip,
+                        organization=organization_find_or_create(
+                            name=data["name"], website=data.get("website", "")
+                        ),
                         **{field: data[field] for field in SIGNER_FIELDS if field in data},
                     )
             except IntegrityError:
                 existing = Signature.objects.get(letter=letter, normalized_name=normalized)
             else:
+                signature_refresh_risk(signatures=[signature])
+                signature.refresh_from_db(fields=["risk_score", "risk_flags"])
                 queue_mail(signature=signature, kind="confirm")
                 return SubmitResult(SubmitOutcome.CREATED, signature)
         return _handle_duplicate(existing)
+
+
+def organization_find_or_create(*, name: str, website: str) -> Organization:
+    """The organization record this signer speaks for: the one with the same normalized name,
+    else the one with the same website domain, else a new one."""
+    normalized = normalize_organization_name(name)
+    domain = trust.identity_domain(website)
+    found = Organization.objects.filter(normalized_name=normalized).first()
+    if found is None and domain:
+        found = Organization.objects.filter(website_domain=domain).first()
+    if found is not None:
+        return found
+    try:
+        # A concurrent signer may create the same record; its savepoint keeps ours usable.
+        with transaction.atomic():
+            return Organization.objects.create(name=name, website_domain=domain)
+    except IntegrityError:
+        return Organization.objects.filter(
+            normalized_name=normalized
+        ).first() or Organization.objects.get(website_domain=domain)
+
+
+def signature_refresh_risk(*, signatures) -> None:
+    """Store fresh trust flags for these signatures and for every signature whose flags they
+    can change: look-alikes on the same letter and the same organization's other signatures."""
+    with transaction.atomic():
+        assessed = trust.assess(signatures)
+        affected = {s.pk for s in signatures}
+        for assessment in assessed.values():
+            affected |= {alike.signature.pk for alike in assessment.look_alikes}
+            affected |= {record.pk for record in assessment.history}
+        rows = list(Signature.objects.filter(pk__in=affected))
+        assessed = trust.assess(rows)
+        for row in rows:
+            row.risk_score = assessed[row.pk].score
+            row.risk_flags = assessed[row.pk].flags_text
+        Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
 
 
 def _handle_duplicate(existing: Signature) -> SubmitResult:
@@ -109,35 +152,69 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
 
 
 def signature_approve(*, signatures, reviewer) -> int:
-    """Approve confirmed signatures (pending or earlier rejected); unconfirmed ones are left
-    alone because nobody at the organization has yet said yes."""
-    now = timezone.now()
+    """Approve confirmed signatures (pending or earlier rejected) and tell each contact;
+    unconfirmed ones are left alone because nobody at the organization has yet said yes."""
     with transaction.atomic():
-        return (
-            Signature.objects.filter(pk__in=[s.pk for s in signatures])
-            .filter(status__in=[Signature.Status.PENDING, Signature.Status.REJECTED])
-            .update(
+        done = [
+            signature
+            for signature in signatures
+            if _review(
+                signature,
+                reviewer,
+                allowed=Signature.objects.filter(
+                    status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
+                ),
                 status=Signature.Status.APPROVED,
-                reviewed_at=now,
-                reviewed_by=reviewer,
-                updated_at=now,
+                reason="",
             )
-        )
+        ]
+        for signature in done:
+            queue_mail(signature=signature, kind="approved")
+        # An approval makes the organization known, which changes its other signatures' flags.
+        signature_refresh_risk(signatures=done)
+    return len(done)
 
 
-def signature_reject(*, signatures, reviewer) -> int:
-    now = timezone.now()
+def signature_reject(*, signatures, reviewer, reason: str = "") -> int:
+    """Reject signatures, keeping the moderator's reason, and tell each contact who confirmed
+    their address. An unconfirmed entry's address was never shown to belong to anyone, so it
+    gets no mail: a rejection notice must not become a way to send mail to strangers."""
+    reason = reason.strip()
     with transaction.atomic():
-        return (
-            Signature.objects.filter(pk__in=[s.pk for s in signatures])
-            .exclude(status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN])
-            .update(
+        done = [
+            signature
+            for signature in signatures
+            if _review(
+                signature,
+                reviewer,
+                allowed=Signature.objects.exclude(
+                    status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
+                ),
                 status=Signature.Status.REJECTED,
-                reviewed_at=now,
-                reviewed_by=reviewer,
-                updated_at=now,
+                reason=reason,
             )
-        )
+        ]
+        for signature in done:
+            if signature.confirmed_at is not None:
+                queue_mail(signature=signature, kind="rejected", extra={"reason": reason})
+        # A rejected entry no longer makes its look-alikes on the letter suspicious.
+        signature_refresh_risk(signatures=done)
+    return len(done)
+
+
+def _review(signature, reviewer, *, allowed, status, reason) -> bool:
+    """Move one signature to `status` if it is in `allowed`, refreshing the caller's object."""
+    now = timezone.now()
+    updated = allowed.filter(pk=signature.pk).update(
+        status=status,
+        rejection_reason=reason,
+        reviewed_at=now,
+        reviewed_by=reviewer,
+        updated_at=now,
+    )
+    if updated:
+        signature.refresh_from_db()
+    return bool(updated)
 
 
 def signature_set_group(*, signatures, group) -> int:

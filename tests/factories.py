@@ -72,3 +72,20 @@ def make_confirmed_signature(letter, status=Signature.Status.APPROVED, **fields)
     Signature.objects.filter(pk=signature.pk).update(status=status)
     signature.refresh_from_db()
     return signature
+
+
+def submit_signature(letter, status=Signature.Status.PENDING, **fields) -> Signature:
+    """A signature that came in through the signing service, so it is linked to its
+    organization record and carries trust flags, then moved to `status` the way staff would."""
+    from signatures import services
+
+    signature = services.signature_submit(letter=letter, data=signer_data(**fields), ip=None)
+    signature = signature.signature
+    if status != Signature.Status.UNCONFIRMED:
+        services.signature_confirm(signature=signature)
+    if status == Signature.Status.APPROVED:
+        services.signature_approve(signatures=[signature], reviewer=None)
+    elif status == Signature.Status.REJECTED:
+        services.signature_reject(signatures=[signature], reviewer=None)
+    signature.refresh_from_db()
+    return signature

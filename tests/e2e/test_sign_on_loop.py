@@ -67,6 +67,17 @@ def moderate(page, live_server, name, action):
     page.locator(".messagelist").wait_for()
 
 
+def reject_with_reason(page, live_server, name, reason):
+    """Rejection asks for the reason on a confirmation page, like "delete selected"."""
+    page.goto(f"{live_server.url}/admin/signatures/signature/?status__exact=pending")
+    page.get_by_role("row").filter(has_text=name).get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option(label="Reject selected signatures")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_label("Reason (optional):").fill(reason)
+    page.get_by_role("button", name="Yes, reject").click()
+    page.locator(".messagelist").wait_for()
+
+
 def test_sign_on_loop_from_draft_to_public_page(page, live_server, screenshot, settings):
     settings.SITE_URL = live_server.url
     make_staff(password=PASSWORD)
@@ -88,7 +99,9 @@ def test_sign_on_loop_from_draft_to_public_page(page, live_server, screenshot, s
 
     moderate(page, live_server, "Riders <b>for</b> Privacy", "Approve selected signatures")
     moderate(page, live_server, "Transit Justice Alliance", "Approve selected signatures")
-    moderate(page, live_server, "Joke Signature Inc", "Reject selected signatures")
+    reject_with_reason(page, live_server, "Joke Signature Inc", "Not a real organization.")
+    rejection = [m for m in mail.outbox if m.to == ["prank@example.com"]][-1]
+    assert "Not a real organization." in rejection.body
     page.goto(f"{live_server.url}/admin/signatures/signature/?status__exact=approved")
     row = page.get_by_role("row").filter(has_text="Transit Justice Alliance")
     row.get_by_role("checkbox").check()

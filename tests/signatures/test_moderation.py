@@ -62,7 +62,12 @@ def test_bulk_approve_and_reject_record_the_reviewer(staff_client, staff, letter
     c = make_signature(letter, status=Signature.Status.PENDING)
     response = run_action(staff_client, "approve", [a, b])
     assert "2 signatures approved." in response.content.decode()
-    run_action(staff_client, "reject", [c])
+    confirmation = run_action(staff_client, "reject", [c])
+    assert "Reason (optional)" in confirmation.content.decode()
+    staff_client.post(
+        CHANGELIST,
+        {"action": "reject", ACTION_CHECKBOX_NAME: [c.pk], "post": "yes", "reason": "Not real"},
+    )
     a.refresh_from_db()
     c.refresh_from_db()
     assert a.status == Signature.Status.APPROVED and a.reviewed_by == staff
