@@ -7,5 +7,7 @@ app_name = "signatures"
 urlpatterns = [
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/sign/check-your-email/", views.check_email, name="check_email"),
+    path("letters/<slug:slug>/sign/resend/", views.resend, name="resend"),
+    path("letters/<slug:slug>/sign/resend/sent/", views.resend_done, name="resend_done"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]
