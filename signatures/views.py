@@ -1,4 +1,5 @@
 import logging
+import math
 
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
@@ -117,7 +118,9 @@ def confirm(request, token):
 
 def too_many_requests(request, exception):
     """RATELIMIT_VIEW: what someone over a rate limit sees, with HTTP 429."""
-    response = render(request, "429.html", status=429)
-    if retry_after := getattr(exception, "retry_after", None):
+    retry_after = getattr(exception, "retry_after", None)
+    context = {"retry_minutes": math.ceil(retry_after / 60) if retry_after else None}
+    response = render(request, "429.html", context, status=429)
+    if retry_after:
         response["Retry-After"] = str(retry_after)
     return response

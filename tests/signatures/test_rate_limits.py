@@ -44,7 +44,9 @@ def test_over_the_limit_page_is_friendly_and_says_when_to_retry(client, letter, 
     assert response.status_code == 429
     assert "Too many attempts" in response.text
     assert "Nothing is wrong with what you did" in response.text
-    assert 0 < int(response["Retry-After"]) <= 3600
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= 3600
+    assert f"try again in about {-(-retry_after // 60)} minute" in response.text
     assert Signature.objects.count() == 1
 
 
