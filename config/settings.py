@@ -1,5 +1,6 @@
 """Undersigned settings: one module, every deployment choice read from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,7 +24,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that asks staff for their second factor (config/admin.py).
+    "config.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "letters",
     "signatures",
 ]
@@ -44,8 +50,18 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username+address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +98,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+SILENCED_SYSTEM_CHECKS = []
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # django-ratelimit refuses a per-process cache because each process would count alone.
+    # That is only acceptable for the single-process default of development and `make test`;
+    # production sets CACHE_URL=redis://…, for which the error is not silenced.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # django-ratelimit's list of supported caches predates Django's own Redis backend, which
+    # is shared by all processes and increments atomically (INCR), all the limiter needs.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # Mail goes through Django 6.1's MAILERS; EMAIL_URL uses django-environ's URL forms.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -177,6 +203,54 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto only when told to.
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The address a request came from, when a reverse proxy is deployed: the header it adds (e.g.
+# X-Forwarded-For) and how many proxies of ours append to it. Empty means REMOTE_ADDR only,
+# because a header nobody of ours wrote is whatever the client wants it to be.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+
+# Limits on public writes in django-ratelimit's notation ("20/h": twenty an hour), per client
+# address and per contact email, counted in the default cache, which must be shared by all
+# processes in production (Redis). An empty value switches that limit off. Per address is
+# looser than per email because a whole office, or a conference, can share one address.
+RATELIMITS = {
+    "sign": {
+        "ip": env.str("RATELIMIT_SIGN_PER_IP", default="20/h"),
+        "email": env.str("RATELIMIT_SIGN_PER_EMAIL", default="5/h"),
+    },
+    "confirm": {"ip": env.str("RATELIMIT_CONFIRM_PER_IP", default="30/h")},
+    "resend": {
+        "ip": env.str("RATELIMIT_RESEND_PER_IP", default="10/h"),
+        "email": env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h"),
+    },
+    "manage": {
+        "ip": env.str("RATELIMIT_MANAGE_PER_IP", default="30/h"),
+        "email": env.str("RATELIMIT_MANAGE_PER_EMAIL", default="10/h"),
+    },
+}
+RATELIMIT_IP_META_KEY = "config.clientip.client_ip"
+RATELIMIT_VIEW = "signatures.views.too_many_requests"
+
+# Robots submit forms the instant they load them; people take a few seconds. A form older
+# than a day is shown again rather than accepted, so a harvested form can't be replayed forever.
+FORM_MIN_FILL_SECONDS = env.float("FORM_MIN_FILL_SECONDS", default=3.0)
+FORM_MAX_AGE_SECONDS = env.int("FORM_MAX_AGE_SECONDS", default=24 * 3600)
+
+# Password guessing at the staff login: after AXES_FAILURE_LIMIT failures for one username
+# from one address that pair is locked out for the cool-off. Keying on the pair means an
+# attacker can't lock a moderator out from elsewhere by failing on purpose.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.admin_site.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+
+# Staff may add a TOTP authenticator (at /admin/two-factor/); once they have one the admin
+# login asks for its code. ADMIN_REQUIRE_OTP makes it compulsory for every staff member.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Undersigned")
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,87 @@
+import time
+
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from signatures.models import Signature, normalize_organization_name
 
+TRAP_FIELD = "referral_code"
+STAMP_FIELD = "rendered_at"
+_STAMP_SALT = "signatures.form-rendered"
 
-class SignatureForm(forms.ModelForm):
+
+def render_stamp(at: float | None = None) -> str:
+    """The signed moment a form was shown; tests sign a moment in the past."""
+    return signing.dumps(time.time() if at is None else at, salt=_STAMP_SALT)
+
+
+def _stamp_age(stamp: str) -> float | None:
+    """Seconds since the stamp was made, or None if it is missing or not ours."""
+    try:
+        rendered = signing.loads(stamp, salt=_STAMP_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(rendered, int | float):
+        return None
+    return time.time() - rendered
+
+
+class HumanCheckMixin:
+    """Two quiet checks against form-filling robots, for the public forms. A field hidden by
+    the stylesheet (templates/includes/_human_check.html) that people leave empty, and the
+    signed moment the form was shown: people take seconds to fill a form, robots don't.
+
+    A caught submission sets `automated` to the reason; the view then answers with the same
+    page a person would see and stores nothing, so the robot learns nothing. Only a form left
+    open longer than FORM_MAX_AGE_SECONDS is refused openly, because that is likely a person
+    back from lunch who deserves a second chance rather than a silently lost signature."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.automated: str | None = None
+        self.fields[TRAP_FIELD] = forms.CharField(
+            label=_("Leave this field empty"),
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+
+    def trap_field(self):
+        return self[TRAP_FIELD]
+
+    def rendered_at_stamp(self) -> str:
+        """The stamp to render: the one the form was first shown with, so correcting a
+        mistake doesn't restart the clock, or a fresh one if that is unusable."""
+        if self.is_bound:
+            stamp = self.data.get(STAMP_FIELD, "")
+            age = _stamp_age(stamp)
+            if age is not None and age <= settings.FORM_MAX_AGE_SECONDS:
+                return stamp
+        return render_stamp()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        age = _stamp_age(self.data.get(STAMP_FIELD, ""))
+        if self.data.get(TRAP_FIELD, "").strip():
+            self.automated = "honeypot"
+        elif age is None:
+            self.automated = "no valid form stamp"
+        elif age < settings.FORM_MIN_FILL_SECONDS:
+            self.automated = "too fast"
+        elif age > settings.FORM_MAX_AGE_SECONDS:
+            raise ValidationError(
+                _(
+                    "This form was open for a long time, so we ask you to check it and send "
+                    "it again."
+                ),
+                code="stale",
+            )
+        return cleaned_data
+
+
+class SignatureForm(HumanCheckMixin, forms.ModelForm):
     class Meta:
         model = Signature
         fields = (
@@ -129,3 +205,18 @@ class WithdrawSignatureForm(forms.ModelForm):
         labels = {"withdrawal_reason": _("Why are you withdrawing? (optional)")}
         help_texts = {"withdrawal_reason": _("Only the organizers see this.")}
         widgets = {"withdrawal_reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class ResendConfirmationForm(HumanCheckMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Organization name"),
+        max_length=200,
+        help_text=_("As you entered it on the signing form."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("The address you gave when signing."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

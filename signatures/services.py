@@ -357,3 +357,20 @@ def outgoing_mail_requeue_overdue() -> int:
         for mail_id in ids:
             enqueue_delivery(mail_id)
     return len(ids)
+
+
+def signature_resend_confirmation(*, letter: Letter, name: str, email: str) -> bool:
+    """Mail the confirmation link again if an unconfirmed signature on this letter matches
+    both the organization name and the contact email. The caller must not reveal the result:
+    the page someone sees is the same whether or not an entry matched."""
+    with transaction.atomic():
+        signature = Signature.objects.filter(
+            letter=letter,
+            status=Signature.Status.UNCONFIRMED,
+            normalized_name=normalize_organization_name(name),
+            contact_email__iexact=email.strip(),
+        ).first()
+        if signature is None:
+            return False
+        queue_mail(signature=signature, kind="confirm")
+        return True

@@ -1,3 +1,6 @@
+import logging
+import math
+
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,44 +8,85 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.clientip import client_ip
 from letters.models import Letter
 from letters.revision_changes import text_changes
 from signatures import services, tokens
-from signatures.forms import ManageSignatureForm, SignatureForm, WithdrawSignatureForm
+from signatures.forms import (
+    ManageSignatureForm,
+    ResendConfirmationForm,
+    SignatureForm,
+    WithdrawSignatureForm,
+)
 from signatures.models import Signature
+from signatures.ratelimits import rate_limit
 from signatures.services import SubmitOutcome
 
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("sign", email_field="contact_email")
 def sign(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     if not letter.accepts_signatures:
         return render(request, "signatures/closed.html", {"letter": letter}, status=410)
     form = SignatureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.signature_submit(
-                letter=letter, data=form.cleaned_data, ip=_client_ip(request)
-            )
-        except services.LetterClosed:
-            return render(request, "signatures/closed.html", {"letter": letter}, status=410)
-        if result.outcome is SubmitOutcome.CREATED:
+    if request.method == "POST":
+        valid = form.is_valid()
+        if form.automated:
+            # The same page a person sees, so a robot can't tell it was caught.
+            logger.info("Signing form for %s dropped: %s", letter.slug, form.automated)
             return redirect("signatures:check_email", slug=letter.slug)
-        return render(
-            request,
-            "signatures/duplicate.html",
-            {"letter": letter, "resent": result.outcome is SubmitOutcome.CONFIRMATION_RESENT},
-        )
+        if valid:
+            try:
+                result = services.signature_submit(
+                    letter=letter, data=form.cleaned_data, ip=client_ip(request)
+                )
+            except services.LetterClosed:
+                return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+            if result.outcome is SubmitOutcome.CREATED:
+                return redirect("signatures:check_email", slug=letter.slug)
+            return render(
+                request,
+                "signatures/duplicate.html",
+                {"letter": letter, "resent": result.outcome is SubmitOutcome.CONFIRMATION_RESENT},
+            )
     return render(request, "signatures/sign.html", {"letter": letter, "form": form})
 
 
 def check_email(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return render(request, "signatures/check_email.html", {"letter": letter})
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("resend", email_field="contact_email")
+def resend(request, slug):
+    """The "didn't get the email?" page: the link again, for a matching unconfirmed signature. Every
+    outcome ends on the same page, so the form can't be used to learn who has signed."""
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    if not letter.accepts_signatures:
+        return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST":
+        valid = form.is_valid()
+        if form.automated:
+            logger.info("Resend form for %s dropped: %s", letter.slug, form.automated)
+            return redirect("signatures:resend_done", slug=letter.slug)
+        if valid:
+            services.signature_resend_confirmation(
+                letter=letter,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["contact_email"],
+            )
+            return redirect("signatures:resend_done", slug=letter.slug)
+    return render(request, "signatures/resend.html", {"letter": letter, "form": form})
+
+
+def resend_done(request, slug):
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    return render(request, "signatures/resend_done.html", {"letter": letter})
 
 
 def _signature_from_token(token, purpose):
@@ -56,13 +100,25 @@ def _signature_from_token(token, purpose):
     return signature, None if signature else "invalid"
 
 
+def _letter_of_expired_token(token, purpose):
+    signature_id = tokens.read_expired_token(token, purpose)
+    return Letter.objects.public().filter(signatures__pk=signature_id).first()
+
+
 @require_http_methods(["GET", "POST"])
+@rate_limit("confirm")
 def confirm(request, token):
     """GET only shows a button: mail systems fetch links to scan them, and that must not sign
     anyone up. The POST confirms."""
     signature, problem = _signature_from_token(token, tokens.CONFIRM)
     if problem:
-        return render(request, "signatures/link_problem.html", {"problem": problem}, status=400)
+        letter = _letter_of_expired_token(token, tokens.CONFIRM) if problem == "expired" else None
+        return render(
+            request,
+            "signatures/link_problem.html",
+            {"problem": problem, "letter": letter},
+            status=400,
+        )
     if _reconfirmation_due(signature):
         return _reconfirm(request, signature)
     if request.method == "POST":
@@ -72,8 +128,8 @@ def confirm(request, token):
 
 
 # The manage views answer only to the private link from the signer's mail. They are never
-# cached (the page shows contact details) and every change is a POST. The abuse-protection
-# work puts its rate limiter first on each of these three views, above @never_cache.
+# cached (the page shows contact details), every change is a POST, and the POSTs are counted
+# against the "manage" rate limits.
 
 
 def _manage_page(request, token, signature, *, details_form=None, withdraw_form=None):
@@ -105,6 +161,7 @@ def manage(request, token):
     return _manage_page(request, token, signature)
 
 
+@rate_limit("manage", email_field="contact_email")
 @never_cache
 @require_POST
 def manage_details(request, token):
@@ -143,6 +200,7 @@ def manage_details(request, token):
     return _manage_page(request, token, signature, details_form=form)
 
 
+@rate_limit("manage")
 @never_cache
 @require_POST
 def manage_withdraw(request, token):
@@ -199,3 +257,13 @@ def _reconfirm(request, signature):
         "changes": text_changes(agreed, current),
     }
     return render(request, "signatures/confirm.html", context)
+
+
+def too_many_requests(request, exception):
+    """RATELIMIT_VIEW: what someone over a rate limit sees, with HTTP 429."""
+    retry_after = getattr(exception, "retry_after", None)
+    context = {"retry_minutes": math.ceil(retry_after / 60) if retry_after else None}
+    response = render(request, "429.html", context, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

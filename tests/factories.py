@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from letters.models import Letter
 from signatures.models import Signature
+from tests.form_data import as_person
 
 _counter = itertools.count(1)
 
@@ -55,11 +56,11 @@ def make_staff(username="moderator", password="correct horse battery staple", **
     )
 
 
-def sign_form_data(**fields) -> dict:
-    """What a person's browser posts from the signing form."""
+def sign_form_data(*, seconds_ago: float = 60, **fields) -> dict:
+    """What a person's browser posts from the signing form, a minute after showing it."""
     data = signer_data(**fields)
     data["authorized"] = "on" if data["authorized"] else ""
-    return data
+    return as_person(data, seconds_ago=seconds_ago)
 
 
 def make_confirmed_signature(letter, status=Signature.Status.APPROVED, **fields) -> Signature:

@@ -28,6 +28,8 @@ def test_no_public_page_shows_contact_details(client, db):
         closed.get_absolute_url(),
         reverse("signatures:sign", args=[letter.slug]),
         reverse("signatures:check_email", args=[letter.slug]),
+        reverse("signatures:resend", args=[letter.slug]),
+        reverse("signatures:resend_done", args=[letter.slug]),
     ]
     for url in pages:
         response = client.get(url)

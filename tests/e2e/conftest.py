@@ -23,6 +23,12 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _browser_fills_fast(settings):
+    """Playwright fills a form in milliseconds; people (and the robot check) take seconds."""
+    settings.FORM_MIN_FILL_SECONDS = 0
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(java_script_enabled=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from signatures import tasks
 from signatures.mail import queue_mail
 from signatures.models import OutgoingMail
-from tests.factories import make_signature, signer_data
+from tests.factories import make_signature, sign_form_data
 from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
 
 
@@ -152,7 +152,7 @@ def test_signature_is_stored_when_the_mail_server_is_down(
     settings.MAILERS = smtp_mailers(free_port())
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/letters/{letter.slug}/sign/", signer_data(name="Kept Org"))
+        response = client.post(f"/letters/{letter.slug}/sign/", sign_form_data(name="Kept Org"))
 
     assert response.status_code == 302
     mail = OutgoingMail.objects.get(signature__name="Kept Org")

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from signatures.models import OutgoingMail, Signature
 from tests.conftest import LINK
-from tests.factories import make_letter, signer_data
+from tests.factories import make_letter, sign_form_data
 from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
 
 
@@ -53,7 +53,7 @@ def test_signature_survives_mail_outage_and_its_mail_arrives_when_server_returns
     letter = make_letter()
 
     response = client.post(
-        reverse("signatures:sign", args=[letter.slug]), signer_data(name="Night Riders")
+        reverse("signatures:sign", args=[letter.slug]), sign_form_data(name="Night Riders")
     )
 
     assert response.status_code == 302

@@ -6,7 +6,7 @@ from django.urls import reverse
 from signatures import tokens
 from signatures.models import Signature
 from tests.conftest import links_in
-from tests.factories import make_signature, signer_data
+from tests.factories import make_signature, sign_form_data
 
 
 def manage_path(signature):
@@ -29,7 +29,7 @@ def post_details(client, signature, **changes):
 def test_confirmation_mail_carries_a_working_manage_link(
     client, letter, mailoutbox, django_capture_on_commit_callbacks
 ):
-    data = signer_data(name="River Keepers", contact_email="ana@riverkeepers.example.org")
+    data = sign_form_data(name="River Keepers", contact_email="ana@riverkeepers.example.org")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("signatures:sign", args=[letter.slug]), data)
 
