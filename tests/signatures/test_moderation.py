@@ -138,3 +138,19 @@ def test_contact_details_are_shown_to_staff_on_the_change_page(staff_client, let
         reverse("admin:signatures_signature_change", args=[signature.pk])
     ).content.decode()
     assert "private@riders.example.org" in html
+
+
+def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, letter):
+    signature = make_signature(letter)
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data |= {"contact_email": "", "is_lead": "", "authorized": "on"}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "contact_email": ["This field is required."]
+    }
+    signature.refresh_from_db()
+    assert signature.contact_email

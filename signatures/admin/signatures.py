@@ -1,16 +1,12 @@
-from datetime import timedelta
 from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,7 +14,7 @@ from django.utils.translation import ngettext
 from letters.exports import staff_csv
 from letters.models import Letter, LetterGroup
 from signatures import services, trust
-from signatures.models import Organization, OutgoingMail, Signature
+from signatures.models import Signature
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -62,71 +58,27 @@ class RejectionForm(forms.Form):
     )
 
 
-class SignatureInline(admin.TabularInline):
-    """An organization's signatures on every letter, for the moderator's eyes only."""
-
-    model = Signature
-    fields = ("signature_link", "letter", "status", "contact_email", "submitted_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    ordering = ("-submitted_at",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("signature"))
-    def signature_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:signatures_signature_change", args=[obj.pk]),
-            obj.name,
-        )
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "website_domain", "signature_count", "created_at")
-    search_fields = ("name", "normalized_name", "website_domain")
-    readonly_fields = ("created_at",)
-    fields = ("name", "website_domain", "created_at")
-    inlines = (SignatureInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(signature_count=Count("signatures"))
-
-    @admin.display(description=_("signatures"), ordering="signature_count")
-    def signature_count(self, obj):
-        return obj.signature_count
-
-
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     # The trust columns come right after the name, so they stay in view on a narrow screen.
     list_display = (
         "name", "status", "risk_display", "email_matches_website", "free_mail",
         "look_alikes_display", "contact_email", "contact_name", "location_display",
-        "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter",
+        "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter", "group",
+        "confirmed_revision",
     )  # fmt: skip
-    list_display += ("group",)
-    list_display += ("confirmed_revision",)
     list_display_links = ("name",)
-    list_editable = ("lead_order",)
-    list_editable += ("group",)
-    list_filter = (NeedsAttentionFilter, "letter", "status", "is_lead")
-    list_filter += (("confirmed_revision", admin.RelatedOnlyFieldListFilter),)
-    list_select_related = ("letter",)
-    list_select_related += ("confirmed_revision",)
+    list_editable = ("lead_order", "group")
+    list_filter = (
+        NeedsAttentionFilter, "letter", "status", "is_lead",
+        ("confirmed_revision", admin.RelatedOnlyFieldListFilter),
+    )  # fmt: skip
+    list_select_related = ("letter", "confirmed_revision")
     autocomplete_fields = ("organization",)
     list_per_page = 100
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"
-    actions = ("approve", "reject", "mark_lead", "unmark_lead")
-    actions += ("export_csv", "remove_from_group")
+    actions = ("approve", "reject", "mark_lead", "unmark_lead", "export_csv", "remove_from_group")
     readonly_fields = (
         "letter", "status", "submitted_at", "submitted_ip", "confirmed_at", "reviewed_at",
         "reviewed_by", "rejection_reason", "updated_at", "withdrawn_at", "withdrawal_reason",
@@ -170,6 +122,15 @@ class SignatureAdmin(admin.ModelAdmin):
             request._signature_group_choices = list(field.choices)
         field.choices = request._signature_group_choices
         return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The database allows blank contact details only once they are purged; say so in the
+        # form instead of failing on the constraint.
+        if obj is not None and obj.contacts_purged_at is None:
+            for name in ("contact_name", "contact_email"):
+                form.base_fields[name].required = True
+        return form
 
     def has_add_permission(self, request):
         # Signatures come from their organizations through the signing form, never from staff.
@@ -404,64 +365,5 @@ class SignatureAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 _("%(count)d skipped: %(reason)s.") % {"count": skipped, "reason": skipped_reason},
-                messages.WARNING,
-            )
-
-
-class MailNeedsAttentionFilter(admin.SimpleListFilter):
-    title = _("needs attention")
-    parameter_name = "attention"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Failed, gave up or stuck in the queue"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            cutoff = timezone.now() - timedelta(seconds=settings.MAIL_REQUEUE_AFTER_SECONDS)
-            return queryset.needs_attention(cutoff=cutoff)
-        return queryset
-
-
-@admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = (
-        "subject",
-        "to",
-        "kind",
-        "status",
-        "attempts",
-        "created_at",
-        "next_attempt_at",
-        "sent_at",
-    )
-    list_filter = (MailNeedsAttentionFilter, "status", "kind")
-    search_fields = ("to", "subject")
-    list_select_related = ("signature",)
-    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
-    actions = ("retry_now",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The outbox is a record; staff never edit a message, they only ask for a retry.
-        return False
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("signatures.change_outgoingmail")
-
-    @admin.action(description=_("Retry sending selected mail now"), permissions=["retry"])
-    def retry_now(self, request, queryset):
-        selected = list(queryset)
-        done = services.outgoing_mail_retry_now(mails=selected)
-        self.message_user(
-            request,
-            ngettext("%d mail queued for sending.", "%d mails queued for sending.", done) % done,
-            messages.SUCCESS,
-        )
-        if skipped := len(selected) - done:
-            self.message_user(
-                request,
-                _("%(count)d skipped: already sent.") % {"count": skipped},
                 messages.WARNING,
             )
