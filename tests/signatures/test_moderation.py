@@ -145,7 +145,8 @@ def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, 
     url = reverse("admin:signatures_signature_change", args=[signature.pk])
     page = staff_client.get(url)
     form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
     data |= {"contact_email": "", "is_lead": "", "authorized": "on"}
     response = staff_client.post(url, data)
     assert response.status_code == 200
