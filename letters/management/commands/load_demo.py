@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from letters.models import Letter
+from letters.models import Letter, LetterGroup
+from letters.services import letter_current_revision
+from signatures import services
 from signatures.models import Signature
 
 ADDRESSEES = """\
@@ -38,19 +40,25 @@ Public transit should move people, not track them. We would welcome the opportun
 with you to discuss these steps.
 """
 
+NATIONAL, LOCAL = "National organizations", "State and local organizations"
+
 SIGNERS = [
-    # name, city, region, status, lead
-    ("Riders for Privacy", "Oakland", "CA", "approved", 1),
-    ("Digital Rights Coalition", "Washington", "DC", "approved", 2),
-    ("Transit Justice Alliance", "Chicago", "IL", "approved", 0),
-    ("Bay Area Tenants Union", "San Francisco", "CA", "approved", 0),
-    ("The Open Streets Project", "Portland", "OR", "approved", 0),
-    ("Library Freedom Network", "Boston", "MA", "approved", 0),
-    ("Commuters United", "Seattle", "WA", "pending", 0),
-    ("Neighborhood Legal Aid", "Detroit", "MI", "pending", 0),
-    ("Fare Free Future", "Denver", "CO", "unconfirmed", 0),
-    ("Definitely Real Org <b>lol</b>", "Nowhere", "", "rejected", 0),
+    # name, city, region, status, lead order (0: not a lead signer), group
+    ("Riders for Privacy", "Oakland", "CA", "approved", 1, NATIONAL),
+    ("Digital Rights Coalition", "Washington", "DC", "approved", 2, NATIONAL),
+    ("Transit Justice Alliance", "Chicago", "IL", "approved", 0, NATIONAL),
+    ("Library Freedom Network", "Boston", "MA", "approved", 0, NATIONAL),
+    ("Bay Area Tenants Union", "San Francisco", "CA", "approved", 0, LOCAL),
+    ("The Open Streets Project", "Portland", "OR", "approved", 0, LOCAL),
+    ("Commuters United", "Seattle", "WA", "pending", 0, LOCAL),
+    ("Neighborhood Legal Aid", "Detroit", "MI", "pending", 0, LOCAL),
+    ("Fare Free Future", "Denver", "CO", "unconfirmed", 0, LOCAL),
+    ("Westside Bike Co-op", "Austin", "TX", "withdrawn", 0, LOCAL),
+    ("Definitely Real Org <b>lol</b>", "Nowhere", "", "rejected", 0, None),
 ]
+
+# An impostor for the moderation queue: a look-alike name with a free-mail address.
+IMPOSTOR = ("Digital Rights Coalition Inc.", "Washington", "DC", "drc.official@gmail.com")
 
 
 class Command(BaseCommand):
@@ -84,16 +92,37 @@ class Command(BaseCommand):
             addressees=ADDRESSEES,
             salutation="Dear Ms. Whitfield and Mr. Oyelaran:",
             body=BODY,
+            description="Civil society groups ask Brightline Transit to stop tracking riders.",
+            grouping=Letter.Grouping.GROUP,
             signing_deadline=timezone.now() + timedelta(days=30),
         )
+        groups = {
+            name: LetterGroup.objects.create(letter=letter, name=name, order=order)
+            for order, name in enumerate((NATIONAL, LOCAL), start=1)
+        }
+        revision = letter_current_revision(letter=letter)
         now = timezone.now()
-        for index, (name, city, region, status, lead) in enumerate(SIGNERS):
+        signatures = []
+        for index, (name, city, region, status, lead, group) in enumerate(SIGNERS):
             slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
-            Signature.objects.create(
+            website = f"https://{slug}.example.org"
+            confirmed = status != "unconfirmed"
+            signatures.append(Signature.objects.create(
                 letter=letter, name=name, city=city, region=region, country="United States",
-                website=f"https://{slug}.example.org", contact_name=f"Contact {index + 1}",
+                website=website, contact_name=f"Contact {index + 1}",
                 contact_email=f"contact{index + 1}@{slug}.example.org", authorized=True,
-                status=status, is_lead=bool(lead), lead_order=lead,
-                confirmed_at=None if status == "unconfirmed" else now,
-            )  # fmt: skip
+                status=status, is_lead=bool(lead), lead_order=lead, group=groups.get(group),
+                confirmed_at=now if confirmed else None,
+                confirmed_revision=revision if confirmed else None,
+                withdrawn_at=now if status == "withdrawn" else None,
+                organization=services.organization_find_or_create(name=name, website=website),
+            ))  # fmt: skip
+        name, city, region, email = IMPOSTOR
+        signatures.append(Signature.objects.create(
+            letter=letter, name=name, city=city, region=region, country="United States",
+            contact_name="Someone", contact_email=email, authorized=True, status="pending",
+            confirmed_at=now, confirmed_revision=revision,
+            organization=services.organization_find_or_create(name=name, website=""),
+        ))  # fmt: skip
+        services.signature_refresh_risk(signatures=signatures)
         self.stdout.write(self.style.SUCCESS(f"Demo letter loaded: {letter.get_absolute_url()}"))
