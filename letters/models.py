@@ -20,7 +20,19 @@ class LetterQuerySet(models.QuerySet):
         )
 
 
-class Letter(models.Model):
+class LetterTextMixin:
+    """How a letter's text (the letter itself or one of its revisions) is laid out."""
+
+    @property
+    def addressee_lines(self):
+        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class Letter(LetterTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for signatures")
@@ -117,14 +129,6 @@ class Letter(models.Model):
         return self.signing_deadline is None or self.signing_deadline > timezone.now()
 
     @property
-    def addressee_lines(self):
-        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
-
-    @property
-    def body_html(self):
-        return render_markdown(self.body)
-
-    @property
     def text_is_agreed(self):
         """Whether any contact has confirmed this letter's text: from then on an edit to the
         text is recorded as a revision (and may call for re-confirmation) instead of silently
@@ -171,7 +175,7 @@ class LetterGroup(models.Model):
         return f"{self.name} ({self.letter})"
 
 
-class LetterRevision(models.Model):
+class LetterRevision(LetterTextMixin, models.Model):
     """A snapshot of the text signers agree to. Revision 1 is the text as it stood when the
     first contact confirmed; every later edit of that text by staff adds the next number."""
 
@@ -234,11 +238,3 @@ class LetterRevision(models.Model):
     @property
     def is_material(self):
         return self.kind == self.Kind.MATERIAL
-
-    @property
-    def addressee_lines(self):
-        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
-
-    @property
-    def body_html(self):
-        return render_markdown(self.body)

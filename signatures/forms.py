@@ -81,7 +81,27 @@ class HumanCheckMixin:
         return cleaned_data
 
 
-class SignatureForm(HumanCheckMixin, forms.ModelForm):
+def clean_organization_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not normalize_organization_name(name):
+        raise ValidationError(_("Enter the organization’s name."))
+    return name
+
+
+class FieldGroupsMixin:
+    """The signer forms show the organization's (public) fields and the contact's (private)
+    fields in two fieldsets."""
+
+    ORGANIZATION_FIELDS = ("name", "website", "city", "region", "country")
+
+    def organization_fields(self):
+        return [self[name] for name in self.ORGANIZATION_FIELDS]
+
+    def contact_fields(self):
+        return [self[name] for name in self.Meta.fields if name not in self.ORGANIZATION_FIELDS]
+
+
+class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
     class Meta:
         model = Signature
         fields = (
@@ -129,19 +149,8 @@ class SignatureForm(HumanCheckMixin, forms.ModelForm):
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
 
-    ORGANIZATION_FIELDS = ("name", "website", "city", "region", "country")
-
-    def organization_fields(self):
-        return [self[name] for name in self.ORGANIZATION_FIELDS]
-
-    def contact_fields(self):
-        return [self[name] for name in self.Meta.fields if name not in self.ORGANIZATION_FIELDS]
-
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not normalize_organization_name(name):
-            raise ValidationError(_("Enter the organization’s name."))
-        return name
+        return clean_organization_name(self.cleaned_data["name"])
 
     def validate_unique(self):
         # Duplicates are not a form error: signature_submit answers them with a clear page
@@ -149,7 +158,7 @@ class SignatureForm(HumanCheckMixin, forms.ModelForm):
         pass
 
 
-class ManageSignatureForm(forms.ModelForm):
+class ManageSignatureForm(FieldGroupsMixin, forms.ModelForm):
     """What a signer may correct from the private link in their mail. A rename onto another
     organization already on the letter is refused here; the unique constraint backs it up."""
 
@@ -169,24 +178,14 @@ class ManageSignatureForm(forms.ModelForm):
         }
         widgets = {"website": forms.URLInput(attrs={"placeholder": "https://"})}
 
-    ORGANIZATION_FIELDS = SignatureForm.ORGANIZATION_FIELDS
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_name"].required = True
         self.fields["contact_email"].required = True
 
-    def organization_fields(self):
-        return [self[name] for name in self.ORGANIZATION_FIELDS]
-
-    def contact_fields(self):
-        return [self[name] for name in self.Meta.fields if name not in self.ORGANIZATION_FIELDS]
-
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = clean_organization_name(self.cleaned_data["name"])
         normalized = normalize_organization_name(name)
-        if not normalized:
-            raise ValidationError(_("Enter the organization’s name."))
         others = Signature.objects.filter(
             letter_id=self.instance.letter_id, normalized_name=normalized
         ).exclude(pk=self.instance.pk)

@@ -20,7 +20,17 @@ def normalize_organization_name(name: str) -> str:
     return text
 
 
-class Organization(models.Model):
+class NormalizedNameMixin:
+    """Keeps `normalized_name` in step with `name`, so unique constraints on it hold."""
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_organization_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
+
+class Organization(NormalizedNameMixin, models.Model):
     """One organization across letters, so that a moderator sees what it signed before and
     notices a newcomer using its name. Signatures are linked by `signature_submit`."""
 
@@ -52,12 +62,6 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.normalized_name = normalize_organization_name(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
-        super().save(*args, **kwargs)
-
 
 class SignatureQuerySet(models.QuerySet):
     def approved(self):
@@ -78,7 +82,7 @@ class SignatureQuerySet(models.QuerySet):
         )
 
 
-class Signature(models.Model):
+class Signature(NormalizedNameMixin, models.Model):
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
         PENDING = "pending", _("Awaiting review")
@@ -209,12 +213,6 @@ class Signature(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = normalize_organization_name(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
