@@ -55,6 +55,7 @@ check: $(VENV)/.installed
 deploycheck: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=letters.example.org SITE_URL=https://letters.example.org \
+	CACHE_URL=redis://127.0.0.1:6379/0 \
 	EMAIL_URL=smtp+tls://mailer:secret@smtp.example.org:587 \
 	SECURE_HSTS_PRELOAD=true $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -24,7 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    # Django's admin, with a site that asks staff for their second factor (config/admin.py).
+    # Django's admin, with a site that asks staff for their second factor (config/admin_site.py).
     "config.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -102,7 +102,7 @@ SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # django-ratelimit refuses a per-process cache because each process would count alone.
     # That is only acceptable for the single-process default of development and `make test`;
-    # production sets CACHE_URL=redis://…, for which the error is not silenced.
+    # `check --deploy` still refuses it (signatures.E001), so production sets CACHE_URL.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # django-ratelimit's list of supported caches predates Django's own Redis backend, which

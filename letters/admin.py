@@ -109,7 +109,8 @@ class LetterAdmin(admin.ModelAdmin):
     inlines = (LetterGroupInline, LetterRevisionInline)
     list_display = (
         "title", "status", "letter_date", "signing_deadline",
-        "unconfirmed_count", "pending_count", "approved_count", "rejected_count", "page_link",
+        "unconfirmed_count", "pending_count", "approved_count", "rejected_count",
+        "withdrawn_count", "page_link",
     )  # fmt: skip
     list_filter = ("status",)
     search_fields = ("title", "slug")
@@ -156,6 +157,7 @@ class LetterAdmin(admin.ModelAdmin):
                 pending=_count_by_status(Signature.Status.PENDING),
                 approved=_count_by_status(Signature.Status.APPROVED),
                 rejected=_count_by_status(Signature.Status.REJECTED),
+                withdrawn=_count_by_status(Signature.Status.WITHDRAWN),
             )
         )
 
@@ -180,6 +182,10 @@ class LetterAdmin(admin.ModelAdmin):
     @admin.display(description=_("rejected"), ordering="rejected")
     def rejected_count(self, obj):
         return self._signatures_link(obj, Signature.Status.REJECTED, obj.rejected)
+
+    @admin.display(description=_("withdrawn"), ordering="withdrawn")
+    def withdrawn_count(self, obj):
+        return self._signatures_link(obj, Signature.Status.WITHDRAWN, obj.withdrawn)
 
     def _signatures_link(self, obj, status, count):
         url = reverse("admin:signatures_signature_changelist")

@@ -90,8 +90,6 @@ class Letter(LetterTextMixin, models.Model):
     )
     # Contact details of signers are purged a retention period after this moment.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
-    # Bumped whenever the public list of signatories changes, so the cached page is rebuilt.
-    signatories_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

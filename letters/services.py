@@ -37,7 +37,7 @@ def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> L
     typo fix asks nobody again."""
     if kind not in (LetterRevision.Kind.TYPO, LetterRevision.Kind.MATERIAL):
         raise ValueError(f"A revision after the first is a typo fix or a material change: {kind}")
-    # Imported here: signatures depends on letters, not the other way round.
+    # Imported here: signatures.services imports this module at load time.
     from signatures.mail import queue_mail
     from signatures.services import RECONFIRMABLE
 

@@ -83,8 +83,30 @@ class HumanCheckMixin:
 
 def clean_organization_name(name: str) -> str:
     name = " ".join(name.split())
-    if not normalize_organization_name(name):
+    normalized = normalize_organization_name(name)
+    if not normalized:
         raise ValidationError(_("Enter the organization’s name."))
+    # Spelling out "&" can lengthen a name past what the normalized column holds.
+    max_length = Signature._meta.get_field("normalized_name").max_length
+    if len(normalized) > max_length:
+        raise ValidationError(_("Shorten the organization’s name, please."), code="max_length")
+    return name
+
+
+def clean_new_name_of(signature: Signature, name: str) -> str:
+    """A rename onto another organization already on the letter is refused here, with a
+    message; the unique constraint backs it up."""
+    name = clean_organization_name(name)
+    others = (
+        Signature.objects.standing()
+        .filter(letter_id=signature.letter_id, normalized_name=normalize_organization_name(name))
+        .exclude(pk=signature.pk)
+    )
+    if others.exists():
+        raise ValidationError(
+            _("Another organization with this name has already signed this letter."),
+            code="name_taken",
+        )
     return name
 
 
@@ -184,17 +206,7 @@ class ManageSignatureForm(FieldGroupsMixin, forms.ModelForm):
         self.fields["contact_email"].required = True
 
     def clean_name(self):
-        name = clean_organization_name(self.cleaned_data["name"])
-        normalized = normalize_organization_name(name)
-        others = Signature.objects.filter(
-            letter_id=self.instance.letter_id, normalized_name=normalized
-        ).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(
-                _("Another organization with this name has already signed this letter."),
-                code="name_taken",
-            )
-        return name
+        return clean_new_name_of(self.instance, self.cleaned_data["name"])
 
 
 class WithdrawSignatureForm(forms.ModelForm):

@@ -67,6 +67,10 @@ class SignatureQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Signature.Status.APPROVED)
 
+    def standing(self):
+        """Entries that hold their organization's place on a letter (see the constraint)."""
+        return self.filter(status__in=Signature.STANDING_STATUSES)
+
     def for_public_listing(self):
         """Approved signatures with only the columns the public may see."""
         return self.approved().only(
@@ -89,6 +93,8 @@ class Signature(NormalizedNameMixin, models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    STANDING_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED)
 
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("letter")
@@ -185,8 +191,12 @@ class Signature(NormalizedNameMixin, models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         constraints = [
+            # Rejected and withdrawn entries don't count: an impostor's rejected entry must not
+            # lock the real organization out, and a withdrawn one may sign again.
             models.UniqueConstraint(
-                fields=["letter", "normalized_name"], name="one_signature_per_organization"
+                fields=["letter", "normalized_name"],
+                condition=models.Q(status__in=["unconfirmed", "pending", "approved"]),
+                name="one_signature_per_organization",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["pending", "approved"])

@@ -32,6 +32,10 @@ class LetterClosed(Exception):
     """The letter stopped accepting signatures between the form and the submit."""
 
 
+# However many people (or addresses) submit a duplicate, the first contact gets at most this
+# many links an hour: a resend must not become a way to flood someone's mailbox.
+CONFIRMATION_MAILS_PER_HOUR = 3
+
 SIGNER_FIELDS = (
     "name", "website", "city", "region", "country",
     "contact_name", "contact_title", "contact_email", "authorized", "note",
@@ -40,13 +44,14 @@ SIGNER_FIELDS = (
 
 def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitResult:
     """Store a new, unconfirmed signature and mail its confirmation link. A second submission
-    for the same organization stores nothing: if the first was never confirmed its contact
-    gets the link again, otherwise the organization is simply already on the letter."""
+    for an organization already standing on the letter stores nothing: if the first was never
+    confirmed its contact gets the link again, otherwise it is simply already on the letter."""
     if not letter.accepts_signatures:
         raise LetterClosed
     normalized = normalize_organization_name(data["name"])
+    standing = Signature.objects.standing().filter(letter=letter, normalized_name=normalized)
     with transaction.atomic():
-        existing = Signature.objects.filter(letter=letter, normalized_name=normalized).first()
+        existing = standing.first()
         if existing is None:
             try:
                 # The savepoint lets a concurrent insert of the same organization, caught by
@@ -61,13 +66,13 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                         **{field: data[field] for field in SIGNER_FIELDS if field in data},
                     )
             except IntegrityError:
-                existing = Signature.objects.get(letter=letter, normalized_name=normalized)
+                existing = standing.get()
             else:
                 signature_refresh_risk(signatures=[signature])
                 signature.refresh_from_db(fields=["risk_score", "risk_flags"])
                 queue_mail(signature=signature, kind="confirm")
                 return SubmitResult(SubmitOutcome.CREATED, signature)
-        return _handle_duplicate(existing)
+        return _handle_duplicate(existing, data, ip)
 
 
 def organization_find_or_create(*, name: str, website: str) -> Organization:
@@ -107,11 +112,31 @@ def signature_refresh_risk(*, signatures) -> None:
         Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
 
 
-def _handle_duplicate(existing: Signature) -> SubmitResult:
-    if existing.status == Signature.Status.UNCONFIRMED:
+def _handle_duplicate(existing: Signature, data: dict, ip: str | None) -> SubmitResult:
+    """The link goes to the contact given first, never to whoever submitted again (and at most
+    CONFIRMATION_MAILS_PER_HOUR times). Once the first contact's links have all expired unused,
+    the entry no longer holds the name: the new submission takes it over, so nobody can squat
+    an organization's name by never confirming."""
+    if existing.status != Signature.Status.UNCONFIRMED:
+        return SubmitResult(SubmitOutcome.ALREADY_SIGNED, existing)
+    now = timezone.now()
+    links = existing.mails.filter(kind="confirm")
+    link_valid_since = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
+    if not links.filter(created_at__gt=link_valid_since).exists():
+        for field in SIGNER_FIELDS:
+            if field in data:
+                setattr(existing, field, data[field])
+        existing.submitted_ip = ip
+        existing.organization = organization_find_or_create(
+            name=existing.name, website=existing.website
+        )
+        existing.save()
+        signature_refresh_risk(signatures=[existing])
         queue_mail(signature=existing, kind="confirm")
-        return SubmitResult(SubmitOutcome.CONFIRMATION_RESENT, existing)
-    return SubmitResult(SubmitOutcome.ALREADY_SIGNED, existing)
+        return SubmitResult(SubmitOutcome.CREATED, existing)
+    if links.filter(created_at__gt=now - timedelta(hours=1)).count() < CONFIRMATION_MAILS_PER_HOUR:
+        queue_mail(signature=existing, kind="confirm")
+    return SubmitResult(SubmitOutcome.CONFIRMATION_RESENT, existing)
 
 
 def signature_confirm(*, signature: Signature) -> bool:
@@ -257,17 +282,27 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
         if current.status == Signature.Status.WITHDRAWN:
             raise SignatureWithdrawn
         renamed = "name" in data and data["name"] != current.name
+        identity_changed = any(
+            field in data and data[field] != getattr(current, field)
+            for field in ("name", "website", "contact_email")
+        )
         for field in MANAGED_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
         if renamed and current.status == Signature.Status.APPROVED:
             current.status = Signature.Status.PENDING
+        if identity_changed:
+            # A new name, website or address may be an impostor's: re-link and re-flag it.
+            current.organization = organization_find_or_create(
+                name=current.name, website=current.website
+            )
         try:
             with transaction.atomic():
                 current.save()  # auto_now bumps updated_at, which renews the public page
         except IntegrityError:
             taken = (
-                Signature.objects.filter(
+                Signature.objects.standing()
+                .filter(
                     letter_id=current.letter_id,
                     normalized_name=normalize_organization_name(current.name),
                 )
@@ -277,6 +312,9 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             if taken:
                 raise NameTaken from None
             raise
+        if identity_changed:
+            signature_refresh_risk(signatures=[current])
+            current.refresh_from_db(fields=["risk_score", "risk_flags"])
     return current
 
 

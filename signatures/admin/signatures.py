@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from letters.exports import staff_csv
 from letters.models import Letter, LetterGroup
 from signatures import services, trust
+from signatures.forms import clean_new_name_of
 from signatures.models import Signature
 
 
@@ -48,6 +49,11 @@ class AssessedChangeList(ChangeList):
             row.assessment = assessments[row.pk]
 
 
+class SignatureAdminForm(forms.ModelForm):
+    def clean_name(self):
+        return clean_new_name_of(self.instance, self.cleaned_data["name"])
+
+
 class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"),
@@ -60,6 +66,7 @@ class RejectionForm(forms.Form):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    form = SignatureAdminForm
     # The trust columns come right after the name, so they stay in view on a narrow screen.
     list_display = (
         "name", "status", "risk_display", "email_matches_website", "free_mail",

@@ -10,9 +10,11 @@ def test_letter_changelist_counts_signatures_per_status(staff_client, letter):
     make_signature(letter, status=Signature.Status.PENDING)
     make_signature(letter)
     make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    make_signature(letter, status=Signature.Status.WITHDRAWN)
     response = staff_client.get(reverse("admin:letters_letter_changelist"))
     [row] = response.context["cl"].result_list
-    assert (row.unconfirmed, row.pending, row.approved, row.rejected) == (1, 2, 1, 0)
+    counts = (row.unconfirmed, row.pending, row.approved, row.rejected, row.withdrawn)
+    assert counts == (1, 2, 1, 0, 1)
 
 
 @pytest.mark.parametrize("letters", [3, 30])

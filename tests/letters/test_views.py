@@ -156,3 +156,11 @@ def test_unchanged_letter_page_is_answered_not_modified(client, letter):
     changed = client.get(letter.get_absolute_url(), headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200
     assert "Newly Approved" in changed.content.decode()
+
+
+def test_preview_needs_the_second_factor_when_the_site_requires_it(staff_client, settings):
+    settings.ADMIN_REQUIRE_OTP = True
+    draft = make_letter(status="draft", title="Secret plans")
+    response = staff_client.get(reverse("letters:preview", args=[draft.slug]))
+    assert response.status_code == 302
+    assert "Secret plans" not in response.content.decode()

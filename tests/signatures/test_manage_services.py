@@ -47,3 +47,27 @@ def test_withdrawing_twice_keeps_the_first_date_and_reason(letter):
     signature.refresh_from_db()
     assert signature.withdrawn_at == first
     assert signature.withdrawal_reason == "Board vote"
+
+
+@pytest.mark.django_db
+def test_renaming_into_a_known_organization_with_free_mail_is_flagged_and_relinked(letter):
+    from tests.factories import make_letter, submit_signature
+
+    known = submit_signature(
+        make_letter(), status=Signature.Status.APPROVED, name="Big Known Org",
+        website="https://bigknown.example.org", contact_email="ceo@bigknown.example.org",
+    )  # fmt: skip
+    tiny = submit_signature(
+        letter, status=Signature.Status.APPROVED, name="Tiny Group",
+        website="https://tiny.example.org", contact_email="me@tiny.example.org",
+    )  # fmt: skip
+    assert tiny.risk_score == 0
+
+    updated = services.signature_update_details(
+        signature=tiny, data={"name": "Big Known Org", "contact_email": "bigknown@gmail.com"}
+    )
+
+    assert updated.status == Signature.Status.PENDING
+    assert updated.organization_id == known.organization_id
+    assert "known_org_other_domain" in updated.risk_flags
+    assert "free_mail" in updated.risk_flags

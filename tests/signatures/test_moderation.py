@@ -155,3 +155,18 @@ def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, 
     }
     signature.refresh_from_db()
     assert signature.contact_email
+
+
+def test_staff_rename_onto_another_signatory_gets_a_field_error(staff_client, letter):
+    make_signature(letter, name="First Org")
+    signature = make_signature(letter, name="Second Org")
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data |= {"name": "first org", "is_lead": "", "authorized": "on"}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["Another organization with this name has already signed this letter."]
+    }

@@ -102,3 +102,35 @@ def test_lead_signers_can_be_marked_and_unmarked(letter):
     services.signature_set_lead(signatures=[signature], lead=False)
     signature.refresh_from_db()
     assert not signature.is_lead
+
+
+@pytest.mark.parametrize("status", [Signature.Status.REJECTED, Signature.Status.WITHDRAWN])
+def test_a_rejected_or_withdrawn_entry_does_not_lock_the_organization_out(letter, status):
+    make_signature(letter, name="Sierra Coalition", status=status)
+    result = submit(letter, name="Sierra Coalition", contact_email="real@sierra.example.org")
+    assert result.outcome is SubmitOutcome.CREATED
+    assert Signature.objects.filter(letter=letter, name="Sierra Coalition").count() == 2
+    assert result.signature.contact_email == "real@sierra.example.org"
+
+
+def test_resent_links_to_the_first_contact_are_capped_per_hour(
+    letter, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(letter, name="Target Org", contact_email="victim@target.example.org")
+        for n in range(10):
+            submit(letter, name="Target Org", contact_email=f"attacker{n}@evil.example")
+    assert [m.to for m in mailoutbox] == [["victim@target.example.org"]] * 3
+
+
+def test_an_unconfirmed_entry_whose_links_expired_is_taken_over_by_a_new_submission(
+    letter, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(letter, name="Squatted Org", contact_email="squatter@gmail.com")
+        settings.CONFIRMATION_LINK_MAX_AGE = 0  # every link sent so far has expired
+        result = submit(letter, name="Squatted Org", contact_email="real@squatted.example.org")
+    assert result.outcome is SubmitOutcome.CREATED
+    signature = Signature.objects.get(letter=letter)
+    assert signature.contact_email == "real@squatted.example.org"
+    assert mailoutbox[-1].to == ["real@squatted.example.org"]

@@ -127,3 +127,11 @@ def test_signing_form_of_a_closed_letter_is_gone(client, db):
 def test_drafts_cannot_be_signed(client, db):
     letter = make_letter(status="draft")
     assert client.get(sign_url(letter)).status_code == 404
+
+
+def test_a_name_that_normalizes_too_long_is_refused_with_a_field_error(client, letter):
+    # 199 characters, but every "&" is spelled out as "and" when names are compared.
+    response = client.post(sign_url(letter), sign_form_data(name="A" + " &" * 99))
+    assert response.status_code == 200
+    assert "Shorten the organization’s name, please." in response.content.decode()
+    assert not Signature.objects.exists()
