@@ -38,10 +38,13 @@ SIGNER_FIELDS = (
 )  # fmt: skip
 
 
-def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitResult:
+def signature_submit(
+    *, letter: Letter, data: dict, ip: str | None, language: str = settings.LANGUAGE_CODE
+) -> SubmitResult:
     """Store a new, unconfirmed signature and mail its confirmation link. A second submission
     for the same organization stores nothing: if the first was never confirmed its contact
-    gets the link again, otherwise the organization is simply already on the letter."""
+    gets the link again, otherwise the organization is simply already on the letter.
+    `language` is the interface language the form was filled in; mail to the contact uses it."""
     if not letter.accepts_signatures:
         raise LetterClosed
     normalized = normalize_organization_name(data["name"])
@@ -55,6 +58,7 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                     signature = Signature.objects.create(
                         letter=letter,
                         submitted_ip=ip,
+                        language=language,
                         organization=organization_find_or_create(
                             name=data["name"], website=data.get("website", "")
                         ),
