@@ -16,7 +16,7 @@ PYTHON ?= $(shell \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: run test lint check deploycheck benchmark lock browser clean
+.PHONY: run test lint check messages-check deploycheck benchmark lock browser clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
@@ -50,6 +50,11 @@ lint: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	SECRET_KEY=$${SECRET_KEY:-check-only-not-secret} $(PY) manage.py makemigrations --check --dry-run
+
+# Is the Spanish catalog complete and current? Needs GNU gettext (tests/test_translations.py
+# checks the same without it).
+messages-check: $(VENV)/.installed
+	PY=$(CURDIR)/$(PY) .ci/messages-check
 
 # Django's deployment checklist, with the values a production deployment would set.
 deploycheck: $(VENV)/.installed

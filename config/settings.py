@@ -46,6 +46,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Instead of LocaleMiddleware, which keeps the choice in a cookie: public pages must stay
+    # cookie-free and cacheable, so the language comes from ?lang= or the browser.
+    "letters.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "letters.context_processors.language",
             ],
         },
     },
@@ -147,6 +151,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Each language is named in itself: the switcher is read by people who need the other one.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# The compiled .mo files are committed, so a checkout needs no gettext tools to run.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,8 @@
 an explicit `?lang=` from the language switcher wins, then the browser's Accept-Language,
 then the site default. Letter text itself is never translated."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -17,9 +19,12 @@ def explicit_language(request) -> str | None:
 
 def browser_language(request) -> str:
     header = request.headers.get("Accept-Language", "")
-    for code, _quality in parse_accept_lang_header(header):
+    for code, quality in parse_accept_lang_header(header):
         if code == "*":
             break
+        if quality <= 0:
+            # "q=0" is the browser saying "not this one".
+            continue
         try:
             return translation.get_supported_language_variant(code)
         except LookupError:
@@ -27,7 +32,29 @@ def browser_language(request) -> str:
     return settings.LANGUAGE_CODE
 
 
+def language_query(code: str | None) -> str:
+    """What links on a page append to keep an explicit choice of language."""
+    return f"?{QUERY_PARAMETER}={code}" if code else ""
+
+
+def language_neutral(view):
+    """For forms of the letter that carry no interface text (.txt, CSV, JSON): the same bytes
+    for every reader, so they neither vary on nor claim a language."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = view(request, *args, **kwargs)
+        response.language_neutral = True
+        return response
+
+    return wrapper
+
+
 class LanguageMiddleware:
+    """Used instead of Django's LocaleMiddleware, which remembers the choice in a cookie and
+    would make every public page uncacheable."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -35,9 +62,11 @@ class LanguageMiddleware:
         chosen = explicit_language(request)
         request.LANGUAGE_CODE = chosen or browser_language(request)
         # Links inside a page keep an explicit choice; a browser's own choice needs no help.
-        request.language_query = f"?{QUERY_PARAMETER}={chosen}" if chosen else ""
+        request.language_query = language_query(chosen)
         with translation.override(request.LANGUAGE_CODE):
             response = self.get_response(request)
+        if getattr(response, "language_neutral", False):
+            return response
         if not chosen:
             patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)

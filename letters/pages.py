@@ -20,7 +20,7 @@ def _timestamp(value) -> float:
     return value.timestamp() if value else 0
 
 
-def _fingerprint(letter) -> str:
+def _fingerprint(letter, language_query: str) -> str:
     stats = Signature.objects.filter(letter=letter).aggregate(
         changed=Max("updated_at"), n=Count("id")
     )
@@ -34,23 +34,32 @@ def _fingerprint(letter) -> str:
         groups = f"{_timestamp(group_stats['changed'])}:{group_stats['n']}"
     return (
         f"{letter.pk}:{letter.updated_at.timestamp()}:{_timestamp(stats['changed'])}:"
-        f"{stats['n']}:{groups}:{letter.accepts_signatures}:{translation.get_language()}"
+        f"{stats['n']}:{groups}:{letter.accepts_signatures}:{translation.get_language()}:"
+        # Chosen by ?lang= or by the browser: the page's links differ, not only its words.
+        f"{language_query}"
     )
 
 
-def letter_context(letter) -> dict:
+def letter_context(letter, *, language_query: str = "") -> dict:
+    """`language_query` is the request's (letters/language.py): these pages are rendered
+    without the request, so its context processor does not run."""
     signatories = public_signatories(letter)
     return {
         "letter": letter,
         "signatories": signatories,
         "signatory_count": len(signatories),
+        "language_query": language_query,
+        # What the letter itself is written in; its date line follows it, not the reader.
+        "letter_language": settings.LANGUAGE_CODE,
     }
 
 
-def cached_form(letter, form: str, render) -> tuple[str, str]:
-    """`render(letter)` once per change of the letter's public data, then from the cache; with
-    a version tag for it (an ETag: it changes exactly when the content may)."""
-    version = hashlib.sha256(_fingerprint(letter).encode()).hexdigest()[:32]
+def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple[str, str]:
+    """`render(letter)` once per change of the letter's public data (and per language and way
+    of choosing it), then from the cache; with a version tag for it (an ETag: it changes
+    exactly when the content may)."""
+    fingerprint = _fingerprint(letter, language_query)
+    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     key = f"letter-{form}:{version}"
     content = cache.get(key)
     if content is None:
@@ -59,20 +68,25 @@ def cached_form(letter, form: str, render) -> tuple[str, str]:
     return content, version
 
 
-def render_letter_page(letter) -> tuple[str, str]:
+def render_letter_page(letter, *, language_query: str = "") -> tuple[str, str]:
     return cached_form(
         letter,
         "page",
         lambda letter: render_to_string(
             "letters/letter_detail.html",
-            letter_context(letter) | {"revisions": list(letter.revisions.all())},
+            letter_context(letter, language_query=language_query)
+            | {"revisions": list(letter.revisions.all())},
         ),
+        language_query=language_query,
     )
 
 
-def render_embed(letter) -> tuple[str, str]:
+def render_embed(letter, *, language_query: str = "") -> tuple[str, str]:
     return cached_form(
         letter,
         "embed",
-        lambda letter: render_to_string("letters/embed.html", letter_context(letter)),
+        lambda letter: render_to_string(
+            "letters/embed.html", letter_context(letter, language_query=language_query)
+        ),
+        language_query=language_query,
     )

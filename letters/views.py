@@ -10,6 +10,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from letters import exports
+from letters.language import language_neutral
 from letters.lettertext import letter_as_text
 from letters.models import Letter, LetterRevision
 from letters.pages import cached_form, letter_context, render_embed, render_letter_page
@@ -45,16 +46,18 @@ def _public_letter(slug):
 
 @require_safe
 def letter_detail(request, slug):
-    return _public(render_letter_page(_public_letter(slug)))
+    return _public(render_letter_page(_public_letter(slug), language_query=request.language_query))
 
 
 @require_safe
+@language_neutral
 def letter_text(request, slug):
     letter = _public_letter(slug)
     return _public(cached_form(letter, "txt", letter_as_text), "text/plain; charset=utf-8")
 
 
 @require_safe
+@language_neutral
 def signatories_csv(request, slug):
     letter = _public_letter(slug)
     return _public(
@@ -65,6 +68,7 @@ def signatories_csv(request, slug):
 
 
 @require_safe
+@language_neutral
 def signatories_json(request, slug):
     letter = _public_letter(slug)
     response = _public(cached_form(letter, "json", exports.public_json), "application/json")
@@ -78,14 +82,17 @@ def signatories_json(request, slug):
 @csp_override(settings.SECURE_CSP | {"frame-ancestors": ["*"]})
 def letter_embed(request, slug):
     """The one page partner sites may put in an iframe; every other page refuses framing."""
-    return _public(render_embed(_public_letter(slug)))
+    return _public(render_embed(_public_letter(slug), language_query=request.language_query))
 
 
 # Through the admin site, so a staff member who still owes a second factor sees no drafts.
 @admin.site.admin_view
 def letter_preview(request, slug):
     letter = get_object_or_404(Letter, slug=slug)
-    context = letter_context(letter) | {"preview": True, "revisions": list(letter.revisions.all())}
+    context = letter_context(letter, language_query=request.language_query) | {
+        "preview": True,
+        "revisions": list(letter.revisions.all()),
+    }
     response = render(request, "letters/letter_detail.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -117,6 +124,7 @@ def letter_revision(request, slug, number):
         "revision": revision,
         "previous": previous,
         "changes": text_changes(previous, revision) if previous else [],
+        "language_query": request.language_query,
     }
     response = HttpResponse(render_to_string("letters/letter_revision.html", context))
     patch_cache_control(response, public=True, max_age=60)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
+from letters.language import language_query
 from signatures import tokens
 from signatures.models import OutgoingMail
 from signatures.tasks import deliver_mail
@@ -19,13 +21,17 @@ def absolute_url(path: str) -> str:
 
 def signer_links(signature) -> dict:
     """Links every mail template may use. Each mail carries manage_url (templates include
-    signatures/mail/_manage_footer.txt), so the contact can always correct or withdraw."""
+    signatures/mail/_manage_footer.txt), so the contact can always correct or withdraw.
+    A contact who signed in another language than the site's gets its pages in it too."""
+    foreign = signature.language != settings.LANGUAGE_CODE
+    query = language_query(signature.language) if foreign else ""
     return {
         "confirm_url": absolute_url(
             reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+            + query
         ),
         "manage_url": absolute_url(
-            reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)])
+            reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)]) + query
         ),
         "letter_url": absolute_url(signature.letter.get_absolute_url()),
     }
@@ -43,8 +49,10 @@ def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMa
         return None
     context = {"signature": signature, "letter": signature.letter, **signer_links(signature)}
     context |= extra or {}
-    subject = render_to_string(f"signatures/mail/{kind}_subject.txt", context).strip()
-    body = render_to_string(f"signatures/mail/{kind}.txt", context)
+    # In the language the contact signed in, whoever triggers the mail (a moderator, a worker).
+    with translation.override(signature.language):
+        subject = render_to_string(f"signatures/mail/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"signatures/mail/{kind}.txt", context)
     mail = OutgoingMail.objects.create(
         signature=signature, kind=kind, to=signature.contact_email, subject=subject, body=body
     )

@@ -128,6 +128,13 @@ class Signature(NormalizedNameMixin, models.Model):
     authorized = models.BooleanField(_("authorized to sign"), default=False)
     note = models.TextField(_("note to the organizers"), max_length=2000, blank=True)
     submitted_ip = models.GenericIPAddressField(_("submitted from IP"), null=True, blank=True)
+    # The worker that writes to the contact has no request to take a language from.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("The language the contact signed in; mail to them is written in it."),
+    )
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.UNCONFIRMED, db_index=True

@@ -42,10 +42,13 @@ SIGNER_FIELDS = (
 )  # fmt: skip
 
 
-def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitResult:
+def signature_submit(
+    *, letter: Letter, data: dict, ip: str | None, language: str = settings.LANGUAGE_CODE
+) -> SubmitResult:
     """Store a new, unconfirmed signature and mail its confirmation link. A second submission
     for an organization already standing on the letter stores nothing: if the first was never
-    confirmed its contact gets the link again, otherwise it is simply already on the letter."""
+    confirmed its contact gets the link again, otherwise it is simply already on the letter.
+    `language` is the interface language the form was filled in; mail to the contact uses it."""
     if not letter.accepts_signatures:
         raise LetterClosed
     normalized = normalize_organization_name(data["name"])
@@ -60,6 +63,7 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                     signature = Signature.objects.create(
                         letter=letter,
                         submitted_ip=ip,
+                        language=language,
                         organization=organization_find_or_create(
                             name=data["name"], website=data.get("website", "")
                         ),
@@ -72,7 +76,7 @@ def signature_submit(*, letter: Letter, data: dict, ip: str | None) -> SubmitRes
                 signature.refresh_from_db(fields=["risk_score", "risk_flags"])
                 queue_mail(signature=signature, kind="confirm")
                 return SubmitResult(SubmitOutcome.CREATED, signature)
-        return _handle_duplicate(existing, data, ip)
+        return _handle_duplicate(existing, data, ip, language)
 
 
 def organization_find_or_create(*, name: str, website: str) -> Organization:
@@ -112,7 +116,9 @@ def signature_refresh_risk(*, signatures) -> None:
         Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
 
 
-def _handle_duplicate(existing: Signature, data: dict, ip: str | None) -> SubmitResult:
+def _handle_duplicate(
+    existing: Signature, data: dict, ip: str | None, language: str
+) -> SubmitResult:
     """The link goes to the contact given first, never to whoever submitted again (and at most
     CONFIRMATION_MAILS_PER_HOUR times). Once the first contact's links have all expired unused,
     the entry no longer holds the name: the new submission takes it over, so nobody can squat
@@ -127,6 +133,7 @@ def _handle_duplicate(existing: Signature, data: dict, ip: str | None) -> Submit
             if field in data:
                 setattr(existing, field, data[field])
         existing.submitted_ip = ip
+        existing.language = language
         existing.organization = organization_find_or_create(
             name=existing.name, website=existing.website
         )

@@ -4,6 +4,7 @@ import math
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,11 @@ from signatures.services import SubmitOutcome
 logger = logging.getLogger(__name__)
 
 
+def _redirect(request, to, **kwargs):
+    """A redirect that keeps an explicit choice of language (letters/language.py)."""
+    return redirect(reverse(to, kwargs=kwargs) + request.language_query)
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limit("sign", email_field="contact_email")
 def sign(request, slug):
@@ -37,16 +43,19 @@ def sign(request, slug):
         if form.automated:
             # The same page a person sees, so a robot can't tell it was caught.
             logger.info("Signing form for %s dropped: %s", letter.slug, form.automated)
-            return redirect("signatures:check_email", slug=letter.slug)
+            return _redirect(request, "signatures:check_email", slug=letter.slug)
         if valid:
             try:
                 result = services.signature_submit(
-                    letter=letter, data=form.cleaned_data, ip=client_ip(request)
+                    letter=letter,
+                    data=form.cleaned_data,
+                    ip=client_ip(request),
+                    language=request.LANGUAGE_CODE,
                 )
             except services.LetterClosed:
                 return render(request, "signatures/closed.html", {"letter": letter}, status=410)
             if result.outcome is SubmitOutcome.CREATED:
-                return redirect("signatures:check_email", slug=letter.slug)
+                return _redirect(request, "signatures:check_email", slug=letter.slug)
             return render(
                 request,
                 "signatures/duplicate.html",
@@ -73,14 +82,14 @@ def resend(request, slug):
         valid = form.is_valid()
         if form.automated:
             logger.info("Resend form for %s dropped: %s", letter.slug, form.automated)
-            return redirect("signatures:resend_done", slug=letter.slug)
+            return _redirect(request, "signatures:resend_done", slug=letter.slug)
         if valid:
             services.signature_resend_confirmation(
                 letter=letter,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["contact_email"],
             )
-            return redirect("signatures:resend_done", slug=letter.slug)
+            return _redirect(request, "signatures:resend_done", slug=letter.slug)
     return render(request, "signatures/resend.html", {"letter": letter, "form": form})
 
 
@@ -169,7 +178,7 @@ def manage_details(request, token):
     if problem:
         return _manage_link_problem(request, problem)
     if signature.status == Signature.Status.WITHDRAWN:
-        return redirect("signatures:manage", token=token)
+        return _redirect(request, "signatures:manage", token=token)
     # The form edits its own copy, so the page keeps showing the stored entry on errors.
     form = ManageSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
     if form.is_valid():
@@ -180,7 +189,7 @@ def manage_details(request, token):
                 "name", _("Another organization with this name has already signed this letter.")
             )
         except services.SignatureWithdrawn:
-            return redirect("signatures:manage", token=token)
+            return _redirect(request, "signatures:manage", token=token)
         else:
             sent_back = (
                 signature.status == Signature.Status.APPROVED
@@ -196,7 +205,7 @@ def manage_details(request, token):
                 )
             else:
                 messages.success(request, _("Your changes are saved."))
-            return redirect("signatures:manage", token=token)
+            return _redirect(request, "signatures:manage", token=token)
     return _manage_page(request, token, signature, details_form=form)
 
 
@@ -215,7 +224,7 @@ def manage_withdraw(request, token):
             messages.success(
                 request, _("Your signature is withdrawn and no longer appears on the letter.")
             )
-        return redirect("signatures:manage", token=token)
+        return _redirect(request, "signatures:manage", token=token)
     return _manage_page(request, token, signature, withdraw_form=form)
 
 

@@ -118,3 +118,61 @@ def test_signing_flow_works_with_the_keyboard_alone(
     page.get_by_role("heading", name="Thank you, your signature is confirmed").wait_for()
     assert Signature.objects.get(name="Keyboard Coalition").status == Signature.Status.PENDING
     context.close()
+
+
+def test_spanish_public_pages_pass_the_accessibility_audit(
+    page, live_server, screenshot, letter_with_signatories
+):
+    """A browser that asks for Spanish gets every public page in Spanish, as accessible."""
+    page.set_extra_http_headers({"Accept-Language": "es-ES,es;q=0.9"})
+    closed = make_letter(status="closed", title="A closed letter")
+    make_signature(closed)
+    for step, url, words in (
+        ("index-es", reverse("letters:list"), "Cartas para firmar"),
+        ("letter-es", letter_with_signatories.get_absolute_url(), "Firmantes"),
+        ("closed-letter-es", closed.get_absolute_url(), "Esta carta ya no admite nuevas firmas"),
+        ("embed-es", reverse("letters:embed", args=[letter_with_signatories.slug]), "Añada su"),
+    ):
+        page.goto(live_server.url + url)
+        assert page.locator("html").get_attribute("lang") == "es"
+        assert page.get_by_text(words).first.is_visible()
+        assert_accessible(page, screenshot, step)
+
+
+def test_spanish_signing_flow_chosen_by_the_switcher_passes_the_accessibility_audit(
+    page, live_server, screenshot, settings, letter_with_signatories
+):
+    """An English browser switches to Spanish once, on the letter; every page after that,
+    the mail and its confirmation link stay in Spanish, and axe finds nothing on any."""
+    settings.SITE_URL = live_server.url
+    letter = letter_with_signatories
+    page.goto(live_server.url + letter.get_absolute_url())
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
+    page.get_by_role("link", name="Añada su organización").first.click()
+    page.get_by_role("heading", name="Añada su organización a «Stop tracking riders»").wait_for()
+    assert page.url.endswith("?lang=es")
+    assert_accessible(page, screenshot, "sign-form-es")
+
+    page.get_by_role("button", name="Firmar la carta").click()
+    page.get_by_text("Corrija, por favor").wait_for()
+    assert_accessible(page, screenshot, "sign-form-errors-es")
+
+    page.get_by_label("Nombre de la organización").fill("Red de Bibliotecas Libres")
+    page.get_by_label("Ciudad").fill("San Juan")
+    page.get_by_label("País").fill("Puerto Rico")
+    page.get_by_label("Su nombre").fill("Lucía Lectora")
+    page.get_by_label("Su correo electrónico").fill("lucia@rbl.example.org")
+    page.get_by_label("Estoy autorizado/a para firmar en nombre de esta organización").check()
+    page.get_by_role("button", name="Firmar la carta").click()
+    page.get_by_role("heading", name="Revise su correo").wait_for()
+    assert_accessible(page, screenshot, "check-email-es")
+
+    message = mail.outbox[-1]
+    assert message.subject.startswith("Confirme, por favor")
+    [link] = [link for link in links_in(message) if "/confirm/" in link]
+    page.goto(link)
+    assert_accessible(page, screenshot, "confirm-es")
+    page.get_by_role("button", name="Confirmar nuestra firma").click()
+    page.get_by_role("heading", name="Gracias, su firma está confirmada").wait_for()
+    assert_accessible(page, screenshot, "confirmed-es")
+    assert Signature.objects.get(name="Red de Bibliotecas Libres").language == "es"
