@@ -132,7 +132,9 @@ def confirm(request, token):
         return _reconfirm(request, signature)
     if request.method == "POST":
         services.signature_confirm(signature=signature)
-        return render(request, "signatures/confirmed.html", {"signature": signature})
+        # Confirming twice is harmless; a withdrawn or rejected entry is not revived by it.
+        if signature.status in (Signature.Status.PENDING, Signature.Status.APPROVED):
+            return render(request, "signatures/confirmed.html", {"signature": signature})
     return render(request, "signatures/confirm.html", {"signature": signature})
 
 

@@ -135,3 +135,25 @@ def test_a_name_that_normalizes_too_long_is_refused_with_a_field_error(client, l
     assert response.status_code == 200
     assert "Shorten the organization’s name, please." in response.content.decode()
     assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [
+        (Signature.Status.WITHDRAWN, "This signature was withdrawn"),
+        (Signature.Status.REJECTED, "This signature was not added"),
+    ],
+)
+def test_an_old_confirmation_link_does_not_revive_or_misreport_an_entry(
+    client, letter, status, heading
+):
+    from signatures import tokens
+
+    signature = make_signature(letter, status=status)
+    response = client.post(
+        reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+    )
+    assert heading in response.content.decode()
+    assert "is confirmed" not in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.status == status

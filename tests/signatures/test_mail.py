@@ -1,0 +1,14 @@
+import pytest
+
+from signatures.mail import queue_mail
+from tests.factories import make_signature
+
+
+@pytest.mark.parametrize("kind", ["confirm", "approved", "rejected", "withdrawn"])
+def test_every_mail_carries_the_private_manage_link_and_plain_text(letter, kind):
+    signature = make_signature(letter, name="Smith & Sons <Co>")
+    mail = queue_mail(signature=signature, kind=kind)
+    assert "/manage/" in mail.body
+    assert "Smith & Sons <Co>" in mail.subject
+    assert "&amp;" not in mail.subject + mail.body
+    assert "&lt;" not in mail.subject + mail.body
