@@ -227,7 +227,10 @@ RATELIMITS = {
         "ip": env.str("RATELIMIT_SIGN_PER_IP", default="20/h"),
         "email": env.str("RATELIMIT_SIGN_PER_EMAIL", default="5/h"),
     },
-    "confirm": {"ip": env.str("RATELIMIT_CONFIRM_PER_IP", default="30/h")},
+    "confirm": {
+        "ip": env.str("RATELIMIT_CONFIRM_PER_IP", default="30/h"),
+        "email": env.str("RATELIMIT_CONFIRM_PER_EMAIL", default="10/h"),
+    },
     "resend": {
         "ip": env.str("RATELIMIT_RESEND_PER_IP", default="10/h"),
         "email": env.str("RATELIMIT_RESEND_PER_EMAIL", default="3/h"),

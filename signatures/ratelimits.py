@@ -55,15 +55,19 @@ def check_rate_limits(request, group: str, *, email: str | None = None) -> None:
             raise RateLimited(retry_after=usage["time_left"])
 
 
-def rate_limit(group: str, *, email_field: str | None = None):
-    """Decorate a view so its POSTs count against settings.RATELIMITS[group]; email_field
-    names the POST field holding the contact email, if the form has one."""
+def rate_limit(group: str, *, email_field: str | None = None, email_of=None):
+    """Decorate a view so its POSTs count against settings.RATELIMITS[group]. The per-email
+    limit counts the address in the POST field `email_field`, or the one `email_of(**kwargs)`
+    finds from the URL (the signature a private link names)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
-                email = request.POST.get(email_field, "") if email_field else None
+                if email_of is not None:
+                    email = email_of(**kwargs)
+                else:
+                    email = request.POST.get(email_field, "") if email_field else None
                 check_rate_limits(request, group, email=email)
             return view(request, *args, **kwargs)
 

@@ -114,8 +114,26 @@ def _letter_of_expired_token(token, purpose):
     return Letter.objects.public().filter(signatures__pk=signature_id).first()
 
 
+def _email_of_token(purpose):
+    """For the per-email limits of the private links: the contact address of the signature a
+    token names (None for a bad token, which the view then refuses)."""
+
+    def email_of(token, **kwargs):
+        try:
+            signature_id = tokens.read_token(token, purpose)
+        except signing.BadSignature:
+            return None
+        return (
+            Signature.objects.filter(pk=signature_id)
+            .values_list("contact_email", flat=True)
+            .first()
+        )
+
+    return email_of
+
+
 @require_http_methods(["GET", "POST"])
-@rate_limit("confirm")
+@rate_limit("confirm", email_of=_email_of_token(tokens.CONFIRM))
 def confirm(request, token):
     """GET only shows a button: mail systems fetch links to scan them, and that must not sign
     anyone up. The POST confirms."""
@@ -172,7 +190,7 @@ def manage(request, token):
     return _manage_page(request, token, signature)
 
 
-@rate_limit("manage", email_field="contact_email")
+@rate_limit("manage", email_of=_email_of_token(tokens.MANAGE))
 @never_cache
 @require_POST
 def manage_details(request, token):
@@ -211,7 +229,7 @@ def manage_details(request, token):
     return _manage_page(request, token, signature, details_form=form)
 
 
-@rate_limit("manage")
+@rate_limit("manage", email_of=_email_of_token(tokens.MANAGE))
 @never_cache
 @require_POST
 def manage_withdraw(request, token):

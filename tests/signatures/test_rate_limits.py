@@ -112,6 +112,16 @@ def test_confirmation_posts_are_limited_per_address(client, letter, limits):
     assert statuses == [200, 200, 200, 429]
 
 
+def test_private_links_are_limited_per_signature_email_across_addresses(client, letter, limits):
+    limits("confirm", ip="100/h", email="2/h")
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    url = reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+
+    statuses = [client.post(url, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(1, 4)]
+
+    assert statuses == [200, 200, 429]
+
+
 class TestBehindAProxy:
     def test_without_a_configured_header_the_forwarded_address_is_ignored(
         self, client, letter, settings
