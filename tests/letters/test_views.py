@@ -164,3 +164,10 @@ def test_preview_needs_the_second_factor_when_the_site_requires_it(staff_client,
     response = staff_client.get(reverse("letters:preview", args=[draft.slug]))
     assert response.status_code == 302
     assert "Secret plans" not in response.content.decode()
+
+
+def test_unknown_letter_gets_a_friendly_not_found_page(client, db):
+    response = client.get("/letters/no-such-letter/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'href="/"' in response.content.decode()
