@@ -157,6 +157,7 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authorized"].required = True
+        self.fields["authorized"].label_suffix = ""  # a statement, not a question
         # The model lets purge_contacts blank these; a signer must still give them.
         self.fields["contact_name"].required = True
         self.fields["contact_email"].required = True
