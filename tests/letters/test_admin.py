@@ -11,7 +11,7 @@ from letters.models import Letter, LetterRevision
 from letters.services import letter_revise
 from signatures.models import Signature
 from tests.conftest import links_in
-from tests.factories import make_confirmed_signature, make_signature
+from tests.factories import make_confirmed_signature, make_letter, make_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,62 @@ def test_moderator_list_costs_no_query_per_signature(staff_client, letter):
         make_confirmed_signature(letter)
 
     assert queries_for_listing() == with_one
+
+
+def test_letter_changelist_counts_signatures_per_status(staff_client, letter):
+    make_signature(letter, status=Signature.Status.PENDING)
+    make_signature(letter, status=Signature.Status.PENDING)
+    make_signature(letter)
+    make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    make_signature(letter, status=Signature.Status.WITHDRAWN)
+    response = staff_client.get(reverse("admin:letters_letter_changelist"))
+    [row] = response.context["cl"].result_list
+    counts = (row.unconfirmed, row.pending, row.approved, row.rejected, row.withdrawn)
+    assert counts == (1, 2, 1, 0, 1)
+
+
+@pytest.mark.parametrize("letters", [3, 30])
+def test_letter_changelist_queries_do_not_grow(
+    staff_client, db, letters, django_assert_max_num_queries
+):
+    for _ in range(letters):
+        make_signature(make_letter())
+    with django_assert_max_num_queries(10):
+        assert staff_client.get(reverse("admin:letters_letter_changelist")).status_code == 200
+
+
+def test_view_on_site_is_the_public_page_or_the_draft_preview(staff_client, db):
+    draft = make_letter(status="draft")
+    public = make_letter(status="open")
+    draft_html = staff_client.get(
+        reverse("admin:letters_letter_change", args=[draft.pk])
+    ).content.decode()
+    public_html = staff_client.get(
+        reverse("admin:letters_letter_change", args=[public.pk])
+    ).content.decode()
+    assert reverse("letters:preview", args=[draft.slug]) in draft_html
+    assert public.get_absolute_url() in public_html
+
+
+def test_staff_choose_grouping_description_and_groups_on_the_letter(staff_client, letter):
+    data = {
+        "title": letter.title, "slug": letter.slug, "status": letter.status,
+        "letter_date": "2026-03-05", "addressees": letter.addressees,
+        "salutation": letter.salutation, "body": letter.body, "closing": letter.closing,
+        "description": "Short and shareable.", "grouping": "group",
+        "groups-TOTAL_FORMS": 2, "groups-INITIAL_FORMS": 0,
+        "groups-0-name": "National organizations", "groups-0-order": 1,
+        "groups-1-name": "State and local organizations", "groups-1-order": 2,
+        "revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    response = staff_client.post(reverse("admin:letters_letter_change", args=[letter.pk]), data)
+
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.grouping == Letter.Grouping.GROUP
+    assert letter.description == "Short and shareable."
+    assert [g.name for g in letter.groups.all()] == [
+        "National organizations",
+        "State and local organizations",
+    ]

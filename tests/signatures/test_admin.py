@@ -1,10 +1,18 @@
+"""The moderation queue in the Django admin: its columns, filters, actions and trust signals."""
+
+import csv
+import io
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from letters.models import Letter, LetterGroup
 from signatures import trust
 from signatures.models import Signature
-from tests.factories import make_letter, submit_signature
+from tests.factories import make_letter, make_signature, submit_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +236,315 @@ def test_editing_a_signature_recomputes_its_flags_and_its_old_look_alikes(staff_
     typo.refresh_from_db()
     assert real.risk_flags == ""
     assert typo.risk_flags == ""
+
+
+def run_action(client, action, signatures):
+    return client.post(
+        CHANGELIST,
+        {"action": action, ACTION_CHECKBOX_NAME: [s.pk for s in signatures]},
+        follow=True,
+    )
+
+
+def test_changelist_shows_the_queue_columns(staff_client, letter):
+    make_signature(
+        letter, name="Riders for Privacy", city="Oakland", region="CA",
+        contact_name="Ana Ruiz", contact_email="ana@riders.example.org",
+        status=Signature.Status.PENDING,
+    )  # fmt: skip
+    html = staff_client.get(CHANGELIST).content.decode()
+    for text in ("Riders for Privacy", "Oakland, CA", "Ana Ruiz", "ana@riders.example.org",
+                 "Awaiting review", letter.title):  # fmt: skip
+        assert text in html
+
+
+def test_filters_by_letter_status_and_lead_signer(staff_client, letter):
+    other = make_letter(title="Another letter")
+    make_signature(letter, name="Wanted Org", status=Signature.Status.PENDING)
+    make_signature(letter, name="Approved Org")
+    make_signature(other, name="Other Letter Org", status=Signature.Status.PENDING)
+    make_signature(letter, name="Lead Org", is_lead=True)
+    response = staff_client.get(
+        CHANGELIST, {"letter__id__exact": letter.pk, "status__exact": "pending"}
+    )
+    rows = [row.name for row in response.context["cl"].result_list]
+    assert rows == ["Wanted Org"]
+    response = staff_client.get(CHANGELIST, {"is_lead__exact": "1"})
+    assert [row.name for row in response.context["cl"].result_list] == ["Lead Org"]
+
+
+@pytest.mark.parametrize("term", ["riders", "ana@riders", "Ana Ruiz", "riders-site"])
+def test_search_by_organization_contact_email_and_website(staff_client, letter, term):
+    make_signature(
+        letter, name="Riders for Privacy", contact_name="Ana Ruiz",
+        contact_email="ana@riders.example.org", website="https://riders-site.example.org",
+    )  # fmt: skip
+    make_signature(letter, name="Unrelated", contact_name="Bo", contact_email="bo@x.example.org")
+    response = staff_client.get(CHANGELIST, {"q": term})
+    assert [row.name for row in response.context["cl"].result_list] == ["Riders for Privacy"]
+
+
+def test_bulk_approve_and_reject_record_the_reviewer(staff_client, staff, letter):
+    a = make_signature(letter, status=Signature.Status.PENDING)
+    b = make_signature(letter, status=Signature.Status.PENDING)
+    c = make_signature(letter, status=Signature.Status.PENDING)
+    response = run_action(staff_client, "approve", [a, b])
+    assert "2 signatures approved." in response.content.decode()
+    confirmation = run_action(staff_client, "reject", [c])
+    assert "Reason (optional)" in confirmation.content.decode()
+    staff_client.post(
+        CHANGELIST,
+        {"action": "reject", ACTION_CHECKBOX_NAME: [c.pk], "post": "yes", "reason": "Not real"},
+    )
+    a.refresh_from_db()
+    c.refresh_from_db()
+    assert a.status == Signature.Status.APPROVED and a.reviewed_by == staff
+    assert c.status == Signature.Status.REJECTED and c.reviewed_by == staff
+
+
+def test_approving_unconfirmed_signatures_is_skipped_with_a_warning(staff_client, letter):
+    unconfirmed = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    response = run_action(staff_client, "approve", [unconfirmed])
+    html = response.content.decode()
+    assert "0 signatures approved." in html
+    assert "1 skipped: not yet confirmed by their contact" in html
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.status == Signature.Status.UNCONFIRMED
+
+
+def test_lead_signers_marked_in_bulk_and_ordered_in_the_list(staff_client, letter):
+    a = make_signature(letter, name="Alpha")
+    b = make_signature(letter, name="Beta")
+    run_action(staff_client, "mark_lead", [a, b])
+    assert Signature.objects.filter(is_lead=True).count() == 2
+    data = {
+        "form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2,
+        "form-0-id": b.pk, "form-0-lead_order": 1,
+        "form-1-id": a.pk, "form-1-lead_order": 2,
+        "_save": "Save",
+    }  # fmt: skip
+    staff_client.post(CHANGELIST + "?o=1", data)
+    public = staff_client.get(letter.get_absolute_url()).content.decode()
+    assert public.index("Beta") < public.index("Alpha")
+    run_action(staff_client, "unmark_lead", [a])
+    a.refresh_from_db()
+    assert not a.is_lead
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_changelist_queries_do_not_grow_with_rows(staff_client, letter):
+    for _ in range(5):
+        make_signature(letter, status=Signature.Status.PENDING)
+    few = count_queries(staff_client, CHANGELIST)
+    for _ in range(55):
+        make_signature(letter, status=Signature.Status.PENDING)
+    many = count_queries(staff_client, CHANGELIST)
+    assert few == many
+
+
+def test_change_page_queries_do_not_grow_with_the_letter(staff_client, letter):
+    signature = make_signature(letter)
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    few = count_queries(staff_client, url)
+    for _ in range(60):
+        make_signature(letter)
+    assert count_queries(staff_client, url) == few
+
+
+def test_contact_details_are_shown_to_staff_on_the_change_page(staff_client, letter):
+    signature = make_signature(letter, contact_email="private@riders.example.org")
+    html = staff_client.get(
+        reverse("admin:signatures_signature_change", args=[signature.pk])
+    ).content.decode()
+    assert "private@riders.example.org" in html
+
+
+def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, letter):
+    signature = make_signature(letter)
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data |= {"contact_email": "", "is_lead": "", "authorized": "on"}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "contact_email": ["This field is required."]
+    }
+    signature.refresh_from_db()
+    assert signature.contact_email
+
+
+def test_staff_rename_onto_another_signatory_gets_a_field_error(staff_client, letter):
+    make_signature(letter, name="First Org")
+    signature = make_signature(letter, name="Second Org")
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data |= {"name": "first org", "is_lead": "", "authorized": "on"}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["Another organization with this name has already signed this letter."]
+    }
+
+
+def post_action(client, action, signatures, query=""):
+    return client.post(
+        CHANGELIST + query,
+        {"action": action, "_selected_action": [s.pk for s in signatures]},
+    )
+
+
+def test_staff_export_includes_contacts_of_the_selected_signatures(staff_client):
+    letter = make_letter()
+    chosen = make_signature(letter, name="Chosen", contact_email="chosen@example.org")
+    make_signature(letter, name="Not chosen")
+    make_signature(letter, name="Also chosen", status="pending", contact_name="Pat Doe")
+    also = Signature.objects.get(name="Also chosen")
+
+    response = post_action(staff_client, "export_csv", [chosen, also])
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert [(r["name"], r["status"]) for r in rows] == [
+        ("Also chosen", "Awaiting review"),
+        ("Chosen", "Approved"),
+    ]
+    assert rows[0]["contact_name"] == "Pat Doe"
+    assert rows[1]["contact_email"] == "chosen@example.org"
+
+
+def test_export_is_refused_to_visitors(client):
+    letter = make_letter()
+    signature = make_signature(letter)
+
+    response = post_action(client, "export_csv", [signature])
+
+    assert response.status_code == 302
+    assert "contact" not in response.content.decode()
+
+
+def test_move_to_group_action_moves_only_signatures_of_that_groups_letter(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    national = LetterGroup.objects.create(letter=letter, name="National", order=1)
+    mine = make_signature(letter)
+    other = make_signature(make_letter())
+
+    response = post_action(
+        staff_client,
+        f"move_to_group_{national.pk}",
+        [mine, other],
+        query=f"?letter__id__exact={letter.pk}",
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.group == national
+    assert other.group is None
+
+
+def test_moving_to_a_group_changes_the_public_order(staff_client, client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    national = LetterGroup.objects.create(letter=letter, name="National", order=1)
+    signature = make_signature(letter, name="Zed Org")
+    make_signature(letter, name="Alpha Org")
+    text_url = reverse("letters:text", args=[letter.slug])
+    before = client.get(text_url).content.decode()
+
+    post_action(staff_client, f"move_to_group_{national.pk}", [signature])
+
+    after = client.get(text_url).content.decode()
+    assert before.endswith("Other organizations\nAlpha Org\nZed Org\n")
+    assert after.endswith("National\nZed Org\n\nOther organizations\nAlpha Org\n")
+
+
+def test_remove_from_group_action(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    group = LetterGroup.objects.create(letter=letter, name="National", order=1)
+    signature = make_signature(letter, group=group)
+
+    post_action(staff_client, "remove_from_group", [signature])
+
+    signature.refresh_from_db()
+    assert signature.group is None
+
+
+def test_changelist_offers_the_groups_of_the_filtered_letter(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    LetterGroup.objects.create(letter=letter, name="National", order=1)
+    elsewhere = make_letter(grouping=Letter.Grouping.GROUP)
+    LetterGroup.objects.create(letter=elsewhere, name="Faraway", order=1)
+    make_signature(letter)
+
+    html = staff_client.get(CHANGELIST + f"?letter__id__exact={letter.pk}").content.decode()
+
+    assert "Move selected to group “National" in html
+    assert "Faraway" not in html.split('name="action"')[1].split("</select>")[0]
+
+
+def test_group_of_another_letter_is_refused_on_the_change_form(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    signature = make_signature(letter)
+    foreign = LetterGroup.objects.create(letter=make_letter(), name="Faraway", order=1)
+    data = {
+        "is_lead": "", "lead_order": 0, "group": foreign.pk, "name": signature.name,
+        "website": signature.website, "city": signature.city, "region": signature.region,
+        "country": signature.country, "contact_name": signature.contact_name,
+        "contact_title": "", "contact_email": signature.contact_email, "authorized": "on",
+        "note": "",
+    }  # fmt: skip
+
+    response = staff_client.post(
+        reverse("admin:signatures_signature_change", args=[signature.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "Choose a group of this signature" in response.content.decode()
+    signature.refresh_from_db()
+    assert signature.group is None
+
+
+def test_staff_set_groups_in_the_list(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    local = LetterGroup.objects.create(letter=letter, name="Local", order=2)
+    signature = make_signature(letter)
+    data = {
+        "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1,
+        "form-0-id": signature.pk, "form-0-lead_order": 0, "form-0-group": local.pk,
+        "_save": "Save",
+    }  # fmt: skip
+
+    response = staff_client.post(CHANGELIST, data)
+
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.group == local
+
+
+def test_change_list_reads_the_groups_once_however_many_rows(staff_client):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    for order in (1, 2):
+        LetterGroup.objects.create(letter=letter, name=f"Group {order}", order=order)
+
+    def queries_with(rows):
+        while Signature.objects.count() < rows:
+            make_signature(letter)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    assert queries_with(5) == queries_with(50)
