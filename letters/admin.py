@@ -57,7 +57,7 @@ class LetterAdminForm(forms.ModelForm):
     class Meta:
         model = Letter
         fields = (
-            "title", "slug", "status", "signing_deadline", "letter_date", "addressees",
+            "title", "slug", "language", "status", "signing_deadline", "letter_date", "addressees",
             "salutation", "body", "closing", "description", "grouping",
         )  # fmt: skip
 
@@ -117,7 +117,10 @@ class LetterAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "page_link")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "status", "signing_deadline", "page_link")}),
+        (
+            None,
+            {"fields": ("title", "slug", "language", "status", "signing_deadline", "page_link")},
+        ),
         (
             _("The letter"),
             {"fields": ("letter_date", "addressees", "salutation", "body", "closing")},

@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, LetterGroup
@@ -79,7 +80,7 @@ def public_signatories(letter) -> Listing:
     if letter.grouping == Letter.Grouping.GROUP:
         sections = _by_assigned_group(letter, rows)
     elif letter.grouping == Letter.Grouping.REGION:
-        sections = _by_region(rows)
+        sections = _by_region(letter, rows)
     else:
         sections = [Section("", rows)]
     for section in sections:
@@ -100,6 +101,12 @@ def _by_name(signature):
     return base, folded, signature.pk
 
 
+def ungrouped_title(letter) -> str:
+    """A heading inside the letter, so in the letter's language whatever the page's."""
+    with translation.override(letter.language):
+        return str(UNGROUPED_TITLE)
+
+
 def _by_assigned_group(letter, rows):
     groups = list(LetterGroup.objects.filter(letter=letter).order_by("order", "pk"))
     members = {group.pk: [] for group in groups}
@@ -107,10 +114,10 @@ def _by_assigned_group(letter, rows):
     for signature in rows:
         members.get(signature.group_id, ungrouped).append(signature)
     sections = [Section(group.name, members[group.pk], group_name=group.name) for group in groups]
-    return [*sections, Section(str(UNGROUPED_TITLE), ungrouped)]
+    return [*sections, Section(ungrouped_title(letter), ungrouped)]
 
 
-def _by_region(rows):
+def _by_region(letter, rows):
     """Regions compare without case or surrounding space, titled by the spelling most of their
     signatories used; organizations without a region come last."""
     regions: dict[str, list[Signatory]] = {}
@@ -122,4 +129,4 @@ def _by_region(rows):
         spellings = [s.region.strip() for s in regions[key]]
         title = max(sorted(set(spellings)), key=spellings.count)
         sections.append(Section(title, regions[key], group_name=title))
-    return [*sections, Section(str(UNGROUPED_TITLE), ungrouped)]
+    return [*sections, Section(ungrouped_title(letter), ungrouped)]

@@ -44,6 +44,13 @@ class Letter(LetterTextMixin, models.Model):
         REGION = "region", _("By state or region")
 
     title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language of the letter"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The letter’s own text is shown as written, marked with this language."),
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True

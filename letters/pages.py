@@ -16,6 +16,23 @@ from letters.models import Letter, LetterGroup
 from signatures.models import Signature
 
 
+def _release() -> str:
+    """What the rendering code looks like in this deploy: the templates, translations and
+    stylesheets by name, size and modification time. A deploy that changes any of them makes
+    new cache keys, so cached pages never outlive the code that rendered them."""
+    digest = hashlib.sha256()
+    for folder in ("templates", "locale", "letters/static"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                name = path.relative_to(settings.BASE_DIR)
+                digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
+
+
 def _timestamp(value) -> float:
     return value.timestamp() if value else 0
 
@@ -33,7 +50,7 @@ def _fingerprint(letter, language_query: str) -> str:
         )
         groups = f"{_timestamp(group_stats['changed'])}:{group_stats['n']}"
     return (
-        f"{letter.pk}:{letter.updated_at.timestamp()}:{_timestamp(stats['changed'])}:"
+        f"{RELEASE}:{letter.pk}:{letter.updated_at.timestamp()}:{_timestamp(stats['changed'])}:"
         f"{stats['n']}:{groups}:{letter.accepts_signatures}:{translation.get_language()}:"
         # Chosen by ?lang= or by the browser: the page's links differ, not only its words.
         f"{language_query}"
@@ -50,7 +67,7 @@ def letter_context(letter, *, language_query: str = "") -> dict:
         "signatory_count": len(signatories),
         "language_query": language_query,
         # What the letter itself is written in; its date line follows it, not the reader.
-        "letter_language": settings.LANGUAGE_CODE,
+        "letter_language": letter.language,
     }
 
 

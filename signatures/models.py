@@ -289,7 +289,9 @@ class OutgoingMail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("to"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=300)
+    # Names and titles of up to 200 characters each go into it; a mail must never fail to be
+    # stored (and take the signature with it) over a long subject.
+    subject = models.TextField(_("subject"))
     body = models.TextField(_("body"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True

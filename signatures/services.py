@@ -36,6 +36,8 @@ class LetterClosed(Exception):
 # many links an hour: a resend must not become a way to flood someone's mailbox.
 CONFIRMATION_MAILS_PER_HOUR = 3
 
+LAPSED_CLAIM_REASON = "Never confirmed; the name was claimed again by a later submission."
+
 SIGNER_FIELDS = (
     "name", "website", "city", "region", "country",
     "contact_name", "contact_title", "contact_email", "authorized", "note",
@@ -55,6 +57,9 @@ def signature_submit(
     standing = Signature.objects.standing().filter(letter=letter, normalized_name=normalized)
     with transaction.atomic():
         existing = standing.first()
+        if existing is not None and _claim_lapsed(existing):
+            _retire_lapsed_claim(existing)
+            existing = None
         if existing is None:
             try:
                 # The savepoint lets a concurrent insert of the same organization, caught by
@@ -76,7 +81,7 @@ def signature_submit(
                 signature.refresh_from_db(fields=["risk_score", "risk_flags"])
                 queue_mail(signature=signature, kind="confirm")
                 return SubmitResult(SubmitOutcome.CREATED, signature)
-        return _handle_duplicate(existing, data, ip, language)
+        return _handle_duplicate(existing)
 
 
 def organization_find_or_create(*, name: str, website: str) -> Organization:
@@ -116,32 +121,36 @@ def signature_refresh_risk(*, signatures) -> None:
         Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
 
 
-def _handle_duplicate(
-    existing: Signature, data: dict, ip: str | None, language: str
-) -> SubmitResult:
-    """The link goes to the contact given first, never to whoever submitted again (and at most
-    CONFIRMATION_MAILS_PER_HOUR times). Once the first contact's links have all expired unused,
-    the entry no longer holds the name: the new submission takes it over, so nobody can squat
-    an organization's name by never confirming."""
+def _claim_lapsed(signature: Signature) -> bool:
+    """An unconfirmed entry whose confirmation links have all expired no longer holds its
+    organization's name, so nobody can squat a name by never confirming."""
+    if signature.status != Signature.Status.UNCONFIRMED:
+        return False
+    valid_since = timezone.now() - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
+    return not signature.mails.filter(kind="confirm", created_at__gt=valid_since).exists()
+
+
+def _retire_lapsed_claim(signature: Signature) -> None:
+    """Kept (as rejected, with the reason) so the moderator still sees who claimed the name;
+    the new submission gets a row of its own, which the old claimant's links cannot reach."""
+    now = timezone.now()
+    Signature.objects.filter(pk=signature.pk).update(
+        status=Signature.Status.REJECTED,
+        rejection_reason=LAPSED_CLAIM_REASON,
+        reviewed_at=now,
+        updated_at=now,
+    )
+
+
+def _handle_duplicate(existing: Signature) -> SubmitResult:
+    """The link goes to the contact given first, never to whoever submitted again, and at most
+    CONFIRMATION_MAILS_PER_HOUR times."""
     if existing.status != Signature.Status.UNCONFIRMED:
         return SubmitResult(SubmitOutcome.ALREADY_SIGNED, existing)
-    now = timezone.now()
-    links = existing.mails.filter(kind="confirm")
-    link_valid_since = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
-    if not links.filter(created_at__gt=link_valid_since).exists():
-        for field in SIGNER_FIELDS:
-            if field in data:
-                setattr(existing, field, data[field])
-        existing.submitted_ip = ip
-        existing.language = language
-        existing.organization = organization_find_or_create(
-            name=existing.name, website=existing.website
-        )
-        existing.save()
-        signature_refresh_risk(signatures=[existing])
-        queue_mail(signature=existing, kind="confirm")
-        return SubmitResult(SubmitOutcome.CREATED, existing)
-    if links.filter(created_at__gt=now - timedelta(hours=1)).count() < CONFIRMATION_MAILS_PER_HOUR:
+    recent = existing.mails.filter(
+        kind="confirm", created_at__gt=timezone.now() - timedelta(hours=1)
+    )
+    if recent.count() < CONFIRMATION_MAILS_PER_HOUR:
         queue_mail(signature=existing, kind="confirm")
     return SubmitResult(SubmitOutcome.CONFIRMATION_RESENT, existing)
 

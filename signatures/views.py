@@ -134,6 +134,7 @@ def _email_of_token(purpose):
 
 @require_http_methods(["GET", "POST"])
 @rate_limit("confirm", email_of=_email_of_token(tokens.CONFIRM))
+@never_cache
 def confirm(request, token):
     """GET only shows a button: mail systems fetch links to scan them, and that must not sign
     anyone up. The POST confirms."""
@@ -148,6 +149,10 @@ def confirm(request, token):
         )
     if _reconfirmation_due(signature):
         return _reconfirm(request, signature)
+    if signature.status == Signature.Status.UNCONFIRMED and not signature.letter.accepts_signatures:
+        # Signing ended before this contact confirmed (re-confirmations above still work).
+        context = {"letter": signature.letter}
+        return render(request, "signatures/closed.html", context, status=410)
     if request.method == "POST":
         services.signature_confirm(signature=signature)
         # Confirming twice is harmless; a withdrawn or rejected entry is not revived by it.
@@ -161,9 +166,18 @@ def confirm(request, token):
 # against the "manage" rate limits.
 
 
+def _details_editable(signature):
+    """A withdrawn entry is final, and one whose contact details were purged with the letter's
+    retention period gets no new ones (the purge would never see them again)."""
+    return signature.status != Signature.Status.WITHDRAWN and signature.contacts_purged_at is None
+
+
 def _manage_page(request, token, signature, *, details_form=None, withdraw_form=None):
     if signature.status == Signature.Status.WITHDRAWN:
         details_form = withdraw_form = None
+    elif not _details_editable(signature):
+        details_form = None
+        withdraw_form = withdraw_form or WithdrawSignatureForm()
     else:
         details_form = details_form or ManageSignatureForm(instance=signature)
         withdraw_form = withdraw_form or WithdrawSignatureForm()
@@ -197,7 +211,7 @@ def manage_details(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
         return _manage_link_problem(request, problem)
-    if signature.status == Signature.Status.WITHDRAWN:
+    if not _details_editable(signature):
         return _redirect(request, "signatures:manage", token=token)
     # The form edits its own copy, so the page keeps showing the stored entry on errors.
     form = ManageSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))

@@ -235,3 +235,13 @@ def test_other_public_pages_keep_an_explicit_choice(client, spanish_letter):
 
     assert "Cartas para firmar" in page
     assert f'href="{spanish_letter.get_absolute_url()}?lang=es"' in page
+
+
+def test_the_letter_text_keeps_its_own_language_on_a_spanish_page(client, db):
+    from tests.factories import make_letter
+
+    letter = make_letter(body="We ask you to stop.")
+    html = client.get(letter.get_absolute_url(), headers={"accept-language": "es"}).content.decode()
+    assert '<html lang="es">' in html
+    assert '<div class="letter-body" lang="en"><p>We ask you to stop.</p>' in html
+    assert 'class="letter-title" lang="en"' in html

@@ -249,7 +249,7 @@ def test_view_on_site_is_the_public_page_or_the_draft_preview(staff_client, db):
 
 def test_staff_choose_grouping_description_and_groups_on_the_letter(staff_client, letter):
     data = {
-        "title": letter.title, "slug": letter.slug, "status": letter.status,
+        "title": letter.title, "slug": letter.slug, "status": letter.status, "language": "en",
         "letter_date": "2026-03-05", "addressees": letter.addressees,
         "salutation": letter.salutation, "body": letter.body, "closing": letter.closing,
         "description": "Short and shareable.", "grouping": "group",

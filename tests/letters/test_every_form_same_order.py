@@ -72,7 +72,7 @@ def test_the_text_and_the_page_show_the_same_group_headings_in_the_same_order(cl
     text = client.get(reverse("letters:text", args=[letter.slug])).content.decode()
     page = client.get(letter.get_absolute_url()).content.decode()
 
-    page_headings = re.findall(r'<h3 class="signatory-group">(.*?)</h3>', page)
+    page_headings = re.findall(r'<h3 class="signatory-group" lang="en">(.*?)</h3>', page)
     text_headings = [h for h in page_headings if f"\n\n{h}\n" in text]
     assert page_headings == ["National organizations", "State and local organizations"]
     assert text_headings == page_headings

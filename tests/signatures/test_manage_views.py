@@ -223,3 +223,35 @@ def test_confirmation_or_tampered_token_is_not_a_manage_link(client, letter, pur
 
     assert response.status_code == 400
     assert "not valid" in response.text
+
+
+@pytest.mark.django_db
+def test_purged_contact_details_cannot_be_refilled_from_an_old_manage_link(client, letter):
+    from django.utils import timezone
+
+    signature = make_signature(
+        letter, contact_name="", contact_email="", contacts_purged_at=timezone.now()
+    )
+    page = client.get(manage_path(signature)).content.decode()
+    assert "can no longer be changed here" in page
+    assert "Withdraw our signature" in page
+    client.post(
+        f"{manage_path(signature)}details/", details_data(signature, contact_email="new@x.org")
+    )
+    signature.refresh_from_db()
+    assert signature.contact_email == ""
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_signature_cannot_be_confirmed_after_the_letter_closed(client, letter):
+    from signatures import tokens
+
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    letter.status = "closed"
+    letter.save()
+    url = reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+    response = client.post(url)
+    assert response.status_code == 410
+    assert "no-store" in response["Cache-Control"]
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.UNCONFIRMED

@@ -131,6 +131,10 @@ def test_an_unconfirmed_entry_whose_links_expired_is_taken_over_by_a_new_submiss
         settings.CONFIRMATION_LINK_MAX_AGE = 0  # every link sent so far has expired
         result = submit(letter, name="Squatted Org", contact_email="real@squatted.example.org")
     assert result.outcome is SubmitOutcome.CREATED
-    signature = Signature.objects.get(letter=letter)
-    assert signature.contact_email == "real@squatted.example.org"
+    new = Signature.objects.get(letter=letter, status=Signature.Status.UNCONFIRMED)
+    old = Signature.objects.get(letter=letter, status=Signature.Status.REJECTED)
+    assert new.contact_email == "real@squatted.example.org"
     assert mailoutbox[-1].to == ["real@squatted.example.org"]
+    # The squatter's own links name their own, retired row: they never reach the new one.
+    assert old.contact_email == "squatter@gmail.com"
+    assert old.pk != new.pk
