@@ -129,6 +129,9 @@ _mailer_options = {
     "filebased": lambda: {"file_path": "/" + _email["EMAIL_FILE_PATH"]},
 }
 _mailer_kind = _email["EMAIL_BACKEND"].rsplit(".", 2)[-2]
+if _mailer_kind == "console":
+    # Prints mail as read, so `make run` users can follow the links (config/console_mail.py).
+    _email["EMAIL_BACKEND"] = "config.console_mail.ReadableConsoleEmailBackend"
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],

@@ -22,3 +22,17 @@ def rate_limits_use_a_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def mail_is_delivered(app_configs, **kwargs):
+    """Django's own check knows its console backend by name, not our readable subclass."""
+    if settings.MAILERS["default"]["BACKEND"] == "config.console_mail.ReadableConsoleEmailBackend":
+        return [
+            Error(
+                "Mail to signers is only printed to the console, never delivered.",
+                hint="Set EMAIL_URL to your mail server, e.g. smtp+tls://user:pass@host:587.",
+                id="signatures.E002",
+            )
+        ]
+    return []
