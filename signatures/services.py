@@ -196,19 +196,15 @@ def signature_approve(*, signatures, reviewer) -> int:
     """Approve confirmed signatures (pending or earlier rejected) and tell each contact;
     unconfirmed ones are left alone because nobody at the organization has yet said yes."""
     with transaction.atomic():
-        done = [
-            signature
-            for signature in signatures
-            if _review(
-                signature,
-                reviewer,
-                allowed=Signature.objects.filter(
-                    status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
-                ),
-                status=Signature.Status.APPROVED,
-                reason="",
-            )
-        ]
+        done = _review_all(
+            signatures,
+            reviewer,
+            allowed=Signature.objects.filter(
+                status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
+            ),
+            status=Signature.Status.APPROVED,
+            reason="",
+        )
         for signature in done:
             queue_mail(signature=signature, kind="approved")
         # An approval makes the organization known, which changes its other signatures' flags.
@@ -222,25 +218,30 @@ def signature_reject(*, signatures, reviewer, reason: str = "") -> int:
     gets no mail: a rejection notice must not become a way to send mail to strangers."""
     reason = reason.strip()
     with transaction.atomic():
-        done = [
-            signature
-            for signature in signatures
-            if _review(
-                signature,
-                reviewer,
-                allowed=Signature.objects.exclude(
-                    status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
-                ),
-                status=Signature.Status.REJECTED,
-                reason=reason,
-            )
-        ]
+        done = _review_all(
+            signatures,
+            reviewer,
+            allowed=Signature.objects.exclude(
+                status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
+            ),
+            status=Signature.Status.REJECTED,
+            reason=reason,
+        )
         for signature in done:
             if signature.confirmed_at is not None:
                 queue_mail(signature=signature, kind="rejected", extra={"reason": reason})
         # A rejected entry no longer makes its look-alikes on the letter suspicious.
         signature_refresh_risk(signatures=done)
     return len(done)
+
+
+def _review_all(signatures, reviewer, *, allowed, status, reason) -> list[Signature]:
+    """The signatures among these that this review changed (those in `allowed`)."""
+    return [
+        signature
+        for signature in signatures
+        if _review(signature, reviewer, allowed=allowed, status=status, reason=reason)
+    ]
 
 
 def _review(signature, reviewer, *, allowed, status, reason) -> bool:
