@@ -89,7 +89,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's built-in psycopg pool: a request borrows a warm connection instead of opening one.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    # A request waits at most this long for a connection when the database is down or
+    # saturated, then shows the error page (well inside gunicorn's worker timeout).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5)
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent signers queue up instead of

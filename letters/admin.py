@@ -22,6 +22,16 @@ class LetterGroupInline(admin.TabularInline):
     verbose_name_plural = _("signatory groups (used when signatories are listed by group)")
 
 
+class LetterTextField(forms.CharField):
+    """Browsers post a text area with CRLF line ends, while stored text (written by load_demo,
+    an import or the shell) may have LF: normalized, so that an untouched field is not taken
+    for an edit of the agreed text, and diffs show only real changes."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class LetterAdminForm(forms.ModelForm):
     """Once a contact has confirmed the letter, an edit of its text must say what kind of
     edit it is: signers agreed to the words, so they are asked again after a material change."""
@@ -60,6 +70,7 @@ class LetterAdminForm(forms.ModelForm):
             "title", "slug", "language", "status", "signing_deadline", "letter_date", "addressees",
             "salutation", "body", "closing", "description", "grouping",
         )  # fmt: skip
+        field_classes = {"addressees": LetterTextField, "body": LetterTextField}
 
     @property
     def text_changed(self):

@@ -156,6 +156,9 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["website"].error_messages["invalid"] = _(
+            "Enter the website’s address, for example https://example.org."
+        )
         self.fields["authorized"].required = True
         self.fields["authorized"].label_suffix = ""  # a statement, not a question
         # The model lets purge_contacts blank these; a signer must still give them.

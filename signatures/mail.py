@@ -33,7 +33,7 @@ def signer_links(signature) -> dict:
         "manage_url": absolute_url(
             reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)]) + query
         ),
-        "letter_url": absolute_url(signature.letter.get_absolute_url()),
+        "letter_url": absolute_url(signature.letter.get_absolute_url() + query),
     }
 
 

@@ -273,11 +273,13 @@ class OutgoingMail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         GAVE_UP = "gave_up", _("Gave up")
 
-    UNDELIVERED = (Status.QUEUED, Status.FAILED)
+    # A "sending" row whose lease ran out (its worker died mid-send) is taken up again.
+    UNDELIVERED = (Status.QUEUED, Status.FAILED, Status.SENDING)
 
     signature = models.ForeignKey(
         Signature,

@@ -106,14 +106,23 @@ def organization_find_or_create(*, name: str, website: str) -> Organization:
 
 def signature_refresh_risk(*, signatures) -> None:
     """Store fresh trust flags for these signatures and for every signature whose flags they
-    can change: look-alikes on the same letter and the same organization's other signatures."""
+    can change: look-alikes on the same letter and the same organization's other signatures.
+
+    Rows another transaction holds (a moderator approving a look-alike at the same moment) are
+    skipped rather than waited for: two such writes would otherwise wait on each other and one
+    would fail. The flags are derived data; a skipped row gets fresh ones at its next change
+    (or from refresh_trust_signals), while the signature itself is never put at risk."""
     with transaction.atomic():
         assessed = trust.assess(signatures)
         affected = {s.pk for s in signatures}
         for assessment in assessed.values():
             affected |= {alike.signature.pk for alike in assessment.look_alikes}
             affected |= {record.pk for record in assessment.history}
-        rows = list(Signature.objects.filter(pk__in=affected))
+        rows = list(
+            Signature.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=affected)
+            .order_by("pk")
+        )
         assessed = trust.assess(rows)
         for row in rows:
             row.risk_score = assessed[row.pk].score
@@ -192,14 +201,16 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
     return bool(updated)
 
 
-def signature_approve(*, signatures, reviewer) -> int:
+def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
     """Approve confirmed signatures (pending or earlier rejected) and tell each contact;
-    unconfirmed ones are left alone because nobody at the organization has yet said yes."""
+    unconfirmed ones are left alone because nobody at the organization has yet said yes.
+    With `seen_at` (when the moderator's page was rendered), an entry changed since then (a
+    signer's rename, say) is left alone too: nobody approves a name they have not seen."""
     with transaction.atomic():
         done = _review_all(
             signatures,
             reviewer,
-            allowed=Signature.objects.filter(
+            allowed=_unchanged_since(seen_at).filter(
                 status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
             ),
             status=Signature.Status.APPROVED,
@@ -212,7 +223,7 @@ def signature_approve(*, signatures, reviewer) -> int:
     return len(done)
 
 
-def signature_reject(*, signatures, reviewer, reason: str = "") -> int:
+def signature_reject(*, signatures, reviewer, reason: str = "", seen_at=None) -> int:
     """Reject signatures, keeping the moderator's reason, and tell each contact who confirmed
     their address. An unconfirmed entry's address was never shown to belong to anyone, so it
     gets no mail: a rejection notice must not become a way to send mail to strangers."""
@@ -221,7 +232,7 @@ def signature_reject(*, signatures, reviewer, reason: str = "") -> int:
         done = _review_all(
             signatures,
             reviewer,
-            allowed=Signature.objects.exclude(
+            allowed=_unchanged_since(seen_at).exclude(
                 status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
             ),
             status=Signature.Status.REJECTED,
@@ -233,6 +244,11 @@ def signature_reject(*, signatures, reviewer, reason: str = "") -> int:
         # A rejected entry no longer makes its look-alikes on the letter suspicious.
         signature_refresh_risk(signatures=done)
     return len(done)
+
+
+def _unchanged_since(seen_at):
+    signatures = Signature.objects.all()
+    return signatures if seen_at is None else signatures.filter(updated_at__lte=seen_at)
 
 
 def _review_all(signatures, reviewer, *, allowed, status, reason) -> list[Signature]:
@@ -280,8 +296,9 @@ class NameTaken(Exception):
     """Another signature on the same letter already has this (normalized) name."""
 
 
-class SignatureWithdrawn(Exception):
-    """A withdrawn signature is final; its details are no longer edited."""
+class DetailsClosed(Exception):
+    """The entry no longer takes corrections: withdrawn or rejected (final), or its contact
+    details were purged (new ones would escape the purge)."""
 
 
 MANAGED_FIELDS = (
@@ -296,8 +313,8 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
     Only the stored row counts: unsaved changes on the signature passed in are ignored."""
     with transaction.atomic():
         current = Signature.objects.select_for_update().get(pk=signature.pk)
-        if current.status == Signature.Status.WITHDRAWN:
-            raise SignatureWithdrawn
+        if current.status not in Signature.STANDING_STATUSES or current.contacts_purged_at:
+            raise DetailsClosed
         renamed = "name" in data and data["name"] != current.name
         identity_changed = any(
             field in data and data[field] != getattr(current, field)
@@ -342,7 +359,8 @@ def signature_withdraw(*, signature: Signature, reason: str = "") -> bool:
     with transaction.atomic():
         withdrawn = (
             Signature.objects.filter(pk=signature.pk)
-            .exclude(status=Signature.Status.WITHDRAWN)
+            # Only an entry that stands on the letter can be taken off it.
+            .filter(status__in=Signature.STANDING_STATUSES)
             .update(
                 status=Signature.Status.WITHDRAWN,
                 withdrawn_at=now,
@@ -390,6 +408,8 @@ def outgoing_mail_retry_now(*, mails) -> int:
         ids = list(
             OutgoingMail.objects.filter(pk__in=[m.pk for m in mails])
             .exclude(status=OutgoingMail.Status.SENT)
+            # A mail being sent right now is left to its worker.
+            .exclude(status=OutgoingMail.Status.SENDING, next_attempt_at__gt=timezone.now())
             .select_for_update()
             .values_list("pk", flat=True)
         )

@@ -16,6 +16,9 @@ from signatures.models import OutgoingMail
 # hourly cap, then hourly); after that the mail waits in the admin for "retry now".
 MAX_ATTEMPTS = 30
 MAX_RETRY_DELAY = timedelta(hours=1)
+# How long one attempt may take before another worker may try again: well beyond the SMTP
+# timeout, so a slow but live attempt is never doubled.
+SEND_LEASE = timedelta(minutes=10)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -34,10 +37,15 @@ def deliver_mail(mail_id: int) -> str:
         # A stray copy of the task (requeue_mail, "retry now"); the scheduled one will come.
         return "not due yet"
     # Claim this attempt: of two copies of the task running at once only one sees the row
-    # unchanged, so a message is never handed to the mail server twice by them.
+    # unchanged. The claim is a lease: until it runs out, any other copy finds the row "being
+    # sent" and not due, so a message is never handed to the mail server twice.
     claimed = OutgoingMail.objects.filter(
         pk=mail.pk, status=mail.status, attempts=mail.attempts
-    ).update(attempts=F("attempts") + 1)
+    ).update(
+        status=OutgoingMail.Status.SENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=timezone.now() + SEND_LEASE,
+    )
     if not claimed:
         return "claimed by another worker"
     mail.attempts += 1

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.clientip import client_ip
-from letters.models import Letter
+from letters.models import Letter, LetterRevision
 from letters.revision_changes import text_changes
 from signatures import services, tokens
 from signatures.forms import (
@@ -158,7 +158,15 @@ def confirm(request, token):
         # Confirming twice is harmless; a withdrawn or rejected entry is not revived by it.
         if signature.status in (Signature.Status.PENDING, Signature.Status.APPROVED):
             return render(request, "signatures/confirmed.html", {"signature": signature})
-    return render(request, "signatures/confirm.html", {"signature": signature})
+    context = {
+        "signature": signature,
+        # Material changes after the form was filled in: the contact confirms the letter as it
+        # reads now, so the page says so before they press the button.
+        "changed_since_signing": signature.letter.revisions.filter(
+            kind=LetterRevision.Kind.MATERIAL, created_at__gt=signature.submitted_at
+        ),
+    }
+    return render(request, "signatures/confirm.html", context)
 
 
 # The manage views answer only to the private link from the signer's mail. They are never
@@ -167,13 +175,13 @@ def confirm(request, token):
 
 
 def _details_editable(signature):
-    """A withdrawn entry is final, and one whose contact details were purged with the letter's
-    retention period gets no new ones (the purge would never see them again)."""
-    return signature.status != Signature.Status.WITHDRAWN and signature.contacts_purged_at is None
+    """A withdrawn or rejected entry is final, and one whose contact details were purged with
+    the letter's retention period gets no new ones (the purge would never see them again)."""
+    return signature.status in Signature.STANDING_STATUSES and signature.contacts_purged_at is None
 
 
 def _manage_page(request, token, signature, *, details_form=None, withdraw_form=None):
-    if signature.status == Signature.Status.WITHDRAWN:
+    if signature.status not in Signature.STANDING_STATUSES:
         details_form = withdraw_form = None
     elif not _details_editable(signature):
         details_form = None
@@ -222,7 +230,7 @@ def manage_details(request, token):
             form.add_error(
                 "name", _("Another organization with this name has already signed this letter.")
             )
-        except services.SignatureWithdrawn:
+        except services.DetailsClosed:
             return _redirect(request, "signatures:manage", token=token)
         else:
             sent_back = (
@@ -252,12 +260,10 @@ def manage_withdraw(request, token):
         return _manage_link_problem(request, problem)
     form = WithdrawSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
     if form.is_valid():
-        if services.signature_withdraw(
+        # The manage page then says it is withdrawn, when, and that it left the letter.
+        services.signature_withdraw(
             signature=signature, reason=form.cleaned_data["withdrawal_reason"]
-        ):
-            messages.success(
-                request, _("Your signature is withdrawn and no longer appears on the letter.")
-            )
+        )
         return _redirect(request, "signatures:manage", token=token)
     return _manage_page(request, token, signature, withdraw_form=form)
 

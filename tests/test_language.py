@@ -40,7 +40,9 @@ def test_spanish_browser_gets_the_spanish_letter_page_cacheable_and_cookie_free(
     assert response.status_code == 200
     assert '<html lang="es">' in page
     assert "Añada su organización" in page
-    assert "Firmantes" in page
+    assert "Publicado con Undersigned." in page
+    # The list of signatories belongs to the (English) letter, as on paper.
+    assert '<h2 id="signatories-heading" lang="en">Signatories' in page
     assert "Accept-Language" in response["Vary"]
     assert response["Content-Language"] == "es"
     assert not response.cookies

@@ -1,4 +1,4 @@
-from functools import partial
+from functools import cached_property, partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,6 +7,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -54,6 +56,25 @@ class SignatureAdminForm(forms.ModelForm):
         return clean_new_name_of(self.instance, self.cleaned_data["name"])
 
 
+class ReviewActionForm(helpers.ActionForm):
+    """The admin's action form, plus the moment the page was rendered: approving or rejecting
+    skips entries changed since (a signer renamed theirs while the moderator was reading)."""
+
+    seen_at = forms.CharField(widget=forms.HiddenInput, required=False, label="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_at"].initial = timezone.now().isoformat()
+
+
+def seen_at(request):
+    """The render time the action form posted (on the list or the change page), if valid."""
+    for name in ("seen_at", f"{admin.ActionLocation.CHANGE_FORM.value}-seen_at"):
+        if value := parse_datetime(request.POST.get(name, "")):
+            return value
+    return None
+
+
 class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"),
@@ -67,6 +88,7 @@ class RejectionForm(forms.Form):
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
+    action_form = ReviewActionForm
     # The trust columns come right after the name, so they stay in view on a narrow screen.
     list_display = (
         "name", "status", "risk_display", "email_matches_website", "free_mail",
@@ -137,6 +159,9 @@ class SignatureAdmin(admin.ModelAdmin):
         if obj is not None and obj.contacts_purged_at is None:
             for name in ("contact_name", "contact_email"):
                 form.base_fields[name].required = True
+        if "organization" in form.base_fields:
+            # The record is shared by the organization's signatures on every letter.
+            form.base_fields["organization"].widget.can_delete_related = False
         return form
 
     def has_add_permission(self, request):
@@ -155,11 +180,18 @@ class SignatureAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Flags of the look-alikes the signature had before the edit may change too.
         before = trust.assess(Signature.objects.filter(pk=obj.pk)).get(obj.pk)
-        super().save_model(request, obj, form, change)
+        # Only what staff changed: a confirmation or withdrawal by the signer that lands while
+        # this form is open must not be overwritten with the status the form was loaded with.
+        changed = [name for name in form.changed_data if name in self.editable_model_fields]
+        obj.save(update_fields=[*changed, "updated_at"])
         others = []
         if before is not None:
             others = [alike.signature for alike in before.look_alikes] + before.history
         services.signature_refresh_risk(signatures=[obj, *others])
+
+    @cached_property
+    def editable_model_fields(self):
+        return {field.name for field in Signature._meta.concrete_fields if field.editable}
 
     def _assessment(self, obj):
         if not hasattr(obj, "assessment"):
@@ -177,29 +209,33 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("looks like"))
     def look_alikes_display(self, obj):
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{}</a> ({})',
+        # Names only, at most two, to keep rows short; the change page gives the reasons.
+        alikes = self._assessment(obj).look_alikes
+        shown = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
                 (
-                    (
-                        reverse("admin:signatures_signature_change", args=[alike.signature.pk]),
-                        alike.signature.name,
-                        ", ".join(str(reason.label) for reason in alike.reasons),
-                    )
-                    for alike in self._assessment(obj).look_alikes
-                ),
-            )
-            or "—"
+                    reverse("admin:signatures_signature_change", args=[a.signature.pk]),
+                    a.signature.name,
+                )
+                for a in alikes[:2]
+            ),
         )
+        if len(alikes) > 2:
+            more = _("+%(count)d more") % {"count": len(alikes) - 2}
+            shown = format_html("{} {}", shown, more)
+        return shown or "—"
 
     @admin.display(description=_("risk"), ordering="-risk_score")
     def risk_display(self, obj):
-        flags = self._assessment(obj).flags
-        if not flags:
+        # The score, and the one signal that has no column of its own.
+        assessment = self._assessment(obj)
+        if not assessment.flags:
             return "—"
-        labels = "; ".join(str(flag.label) for flag in flags)
-        return f"{self._assessment(obj).score}: {labels}"
+        if trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN in assessment.flags:
+            return f"{assessment.score}: {trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN.label}"
+        return str(assessment.score)
 
     @admin.display(description=_("signals"))
     def trust_signals(self, obj):
@@ -211,7 +247,7 @@ class SignatureAdmin(admin.ModelAdmin):
             (_("Email matches website"), match[assessment.email_matches_website]),
             (_("Free-mail provider"), _("yes") if assessment.free_mail else _("no")),
             (
-                _("Known to write from"),
+                _("Known email domains of this organization"),
                 ", ".join(sorted(assessment.known_domains)) or "—",
             ),
             (
@@ -254,19 +290,32 @@ class SignatureAdmin(admin.ModelAdmin):
     def location_display(self, obj):
         return ", ".join(part for part in (obj.city, obj.region, obj.country) if part)
 
-    @admin.action(description=_("Approve selected signatures"), permissions=["change"])
+    # Also on the change page, where the trust signals are: the moderator can act there.
+    @admin.action(
+        description=_("Approve this signature"),
+        description_plural=_("Approve selected signatures"),
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
     def approve(self, request, queryset):
         selected = list(queryset)
-        done = services.signature_approve(signatures=selected, reviewer=request.user)
+        done = services.signature_approve(
+            signatures=selected, reviewer=request.user, seen_at=seen_at(request)
+        )
         self._report(
             request,
             done,
             len(selected),
             ngettext("%d signature approved.", "%d signatures approved.", done),
-            _("not yet confirmed by their contact, or withdrawn"),
+            _("not confirmed by their contact, withdrawn, or changed since you loaded the page"),
         )
 
-    @admin.action(description=_("Reject selected signatures"), permissions=["change"])
+    @admin.action(
+        description=_("Reject this signature…"),
+        description_plural=_("Reject selected signatures…"),
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
     def reject(self, request, queryset):
         """Ask for an optional reason on a confirmation page, like "delete selected", then
         reject and mail each contact."""
@@ -274,14 +323,17 @@ class SignatureAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             selected = list(queryset)
             done = services.signature_reject(
-                signatures=selected, reviewer=request.user, reason=form.cleaned_data["reason"]
+                signatures=selected,
+                reviewer=request.user,
+                reason=form.cleaned_data["reason"],
+                seen_at=seen_at(request),
             )
             self._report(
                 request,
                 done,
                 len(selected),
                 ngettext("%d signature rejected.", "%d signatures rejected.", done),
-                _("already rejected or withdrawn"),
+                _("already rejected, withdrawn, or changed since you loaded the page"),
             )
             return None
         context = {
@@ -292,6 +344,14 @@ class SignatureAdmin(admin.ModelAdmin):
             "form": form,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "seen_at": request.POST.get("seen_at")
+            or request.POST.get(f"{admin.ActionLocation.CHANGE_FORM.value}-seen_at", ""),
+            # The change page's action form has a prefix (see ModelAdmin.changeform_view).
+            "action_field_name": (
+                f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+                if request.resolver_match.url_name.endswith("_change")
+                else "action"
+            ),
             "media": self.media,
         }
         request.current_app = self.admin_site.name
@@ -336,14 +396,17 @@ class SignatureAdmin(admin.ModelAdmin):
             return actions
         if not self.has_change_permission(request):
             return actions
-        groups = LetterGroup.objects.select_related("letter").filter(
-            letter__grouping=Letter.Grouping.GROUP
+        # Only for the letter the list is filtered to: groups belong to one letter, and a menu
+        # of every group of every letter would be long and ambiguous.
+        letter_id = request.GET.get("letter__id__exact", "")
+        if not letter_id.isdigit():
+            return actions
+        groups = LetterGroup.objects.filter(
+            letter_id=letter_id, letter__grouping=Letter.Grouping.GROUP
         )
-        if letter_id := request.GET.get("letter__id__exact"):
-            groups = groups.filter(letter_id=letter_id) if letter_id.isdigit() else groups.none()
         for group in groups:
             name = f"move_to_group_{group.pk}"
-            description = _("Move selected to group “%(group)s”") % {"group": group}
+            description = _("Move selected to group “%(group)s”") % {"group": group.name}
             # The admin formats descriptions with %-placeholders of its own.
             description = description.replace("%", "%%")
             actions[name] = admin.Action(

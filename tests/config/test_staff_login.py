@@ -177,3 +177,8 @@ class TestRequiredSecondFactor:
         log_in(client, otp_token=code_for(device))
 
         assert client.get(INDEX).status_code == 200
+
+
+def test_every_admin_page_links_to_the_two_factor_set_up(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert f'<a href="{reverse("admin:two_factor")}">Two-factor sign-in</a>' in html

@@ -71,7 +71,7 @@ def reject_with_reason(page, live_server, name, reason):
     """Rejection asks for the reason on a confirmation page, like "delete selected"."""
     page.goto(f"{live_server.url}/admin/signatures/signature/?status__exact=pending")
     page.get_by_role("row").filter(has_text=name).get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option(label="Reject selected signatures")
+    page.get_by_label("Action:").select_option(label="Reject selected signatures…")
     page.get_by_role("button", name="Run").click()
     page.get_by_label("Reason (optional):").fill(reason)
     page.get_by_role("button", name="Yes, reject").click()

@@ -96,6 +96,20 @@ def test_editing_other_fields_of_a_confirmed_letter_needs_no_choice(staff_client
     assert letter.revisions.count() == 1
 
 
+def test_browser_line_endings_alone_are_not_an_edit_of_the_agreed_text(staff_client, letter):
+    make_confirmed_signature(letter)
+    data = change_form_data(staff_client, letter, status=Letter.Status.CLOSED)
+    # What a browser posts back for untouched text areas.
+    data["body"] = letter.body.replace("\n", "\r\n")
+    data["addressees"] = letter.addressees.replace("\n", "\r\n")
+
+    response = staff_client.post(change_url(letter), data)
+
+    assert response.status_code == 302
+    assert letter.revisions.count() == 1
+    assert "\r" not in Letter.objects.get(pk=letter.pk).body
+
+
 def test_admin_typo_fix_records_a_revision_and_sends_no_mail(
     staff_client, staff, letter, mailoutbox, django_capture_on_commit_callbacks
 ):

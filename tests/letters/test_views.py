@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import pytest
 from django.urls import reverse
 
@@ -171,3 +173,16 @@ def test_unknown_letter_gets_a_friendly_not_found_page(client, db):
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert 'href="/"' in response.content.decode()
+
+
+def test_open_letter_with_a_deadline_says_until_when_it_accepts_signatures(client, db):
+    from datetime import datetime
+
+    letter = make_letter(signing_deadline=datetime(2031, 3, 5, 17, 0, tzinfo=UTC))
+    for url in (
+        letter.get_absolute_url(),
+        reverse("signatures:sign", args=[letter.slug]),
+        reverse("letters:embed", args=[letter.slug]),
+    ):
+        html = client.get(url).content.decode()
+        assert 'Signatures are accepted until <time datetime="2031-03-05T17:00:00+00:00">' in html

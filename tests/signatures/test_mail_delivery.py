@@ -1,10 +1,14 @@
 """The outbox and its delivery task, on the in-process task backend of the test settings."""
 
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from signatures import tasks
@@ -171,3 +175,59 @@ def test_loopback_smtp_server_receives_what_the_task_sends(letter, settings):
     [message] = server.messages
     assert message["To"] == mail.to
     assert message.get_content().replace("\r\n", "\n").strip() == mail.body.strip()
+
+
+class SlowLocmemBackend(locmem.EmailBackend):
+    """A mail server that takes a second to accept a message."""
+
+    def send_messages(self, messages):
+        time.sleep(1)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
+    from django.core import mail as outbox
+
+    from tests.factories import make_letter
+
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.signatures.test_mail_delivery.SlowLocmemBackend"}
+    }
+    signature = make_signature(make_letter())
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    mail = queue_mail(signature=signature, kind="approved")
+    outbox.outbox = []
+    results = []
+
+    def deliver(delay):
+        try:
+            time.sleep(delay)  # the second copy starts while the first is talking to the server
+            results.append(tasks.deliver_mail.call(mail.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(delay,)) for delay in (0, 0.3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results) == ["not due yet", "sent"]
+    assert len(outbox.outbox) == 1
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (OutgoingMail.Status.SENT, 1)
+
+
+def test_a_mail_whose_worker_died_mid_send_is_taken_up_after_its_lease(letter, mailoutbox):
+    signature = make_signature(letter)
+    mail = queue_mail(signature=signature, kind="approved")
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENDING,
+        attempts=1,
+        next_attempt_at=timezone.now() - timedelta(seconds=1),
+    )
+    mailoutbox.clear()
+
+    assert tasks.deliver_mail.call(mail.pk) == "sent"
+    assert len(mailoutbox) == 1

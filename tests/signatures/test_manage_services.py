@@ -32,7 +32,7 @@ def test_detail_change_bumps_updated_at(letter):
 def test_withdrawn_signature_is_not_edited(letter):
     signature = make_signature(letter, status=Signature.Status.WITHDRAWN)
 
-    with pytest.raises(services.SignatureWithdrawn):
+    with pytest.raises(services.DetailsClosed):
         services.signature_update_details(signature=signature, data={"city": "Elsewhere"})
 
 
@@ -71,3 +71,21 @@ def test_renaming_into_a_known_organization_with_free_mail_is_flagged_and_relink
     assert updated.organization_id == known.organization_id
     assert "known_org_other_domain" in updated.risk_flags
     assert "free_mail" in updated.risk_flags
+
+
+@pytest.mark.django_db
+def test_corrections_are_refused_once_contact_details_were_purged(letter):
+    from django.utils import timezone
+
+    signature = make_signature(letter)
+    Signature.objects.filter(pk=signature.pk).update(
+        contact_name="", contact_email="", contacts_purged_at=timezone.now()
+    )
+
+    with pytest.raises(services.DetailsClosed):
+        services.signature_update_details(
+            signature=signature, data={"contact_email": "back@example.org"}
+        )
+
+    signature.refresh_from_db()
+    assert signature.contact_email == ""

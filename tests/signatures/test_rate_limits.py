@@ -122,6 +122,32 @@ def test_private_links_are_limited_per_signature_email_across_addresses(client, 
     assert statuses == [200, 200, 429]
 
 
+@pytest.mark.parametrize("action", ["details/", "withdraw/"])
+def test_corrections_and_withdrawals_are_limited_per_address(client, letter, limits, action):
+    limits("manage", ip="2/h", email="100/h")
+    signature = make_signature(letter, status=Signature.Status.PENDING)
+    url = reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)])
+
+    statuses = [client.post(url + action, {}).status_code for _ in range(3)]
+
+    assert statuses[-1] == 429
+    assert 429 not in statuses[:2]
+
+
+def test_manage_link_is_limited_per_signature_email_across_addresses(client, letter, limits):
+    limits("manage", ip="100/h", email="2/h")
+    signature = make_signature(letter, status=Signature.Status.PENDING)
+    url = reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)])
+
+    statuses = [
+        client.post(url + "withdraw/", {}, REMOTE_ADDR=f"198.51.100.{n}").status_code
+        for n in range(1, 4)
+    ]
+
+    assert statuses[-1] == 429
+    assert 429 not in statuses[:2]
+
+
 class TestBehindAProxy:
     def test_without_a_configured_header_the_forwarded_address_is_ignored(
         self, client, letter, settings

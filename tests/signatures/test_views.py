@@ -157,3 +157,26 @@ def test_an_old_confirmation_link_does_not_revive_or_misreport_an_entry(
     assert "is confirmed" not in response.content.decode()
     signature.refresh_from_db()
     assert signature.status == status
+
+
+def test_confirm_page_says_when_the_letter_changed_after_the_form_was_filled(
+    client, letter, django_capture_on_commit_callbacks
+):
+    from letters.models import LetterRevision
+    from letters.services import letter_revise
+    from signatures import tokens
+    from tests.factories import make_confirmed_signature
+
+    make_confirmed_signature(letter)  # someone agreed to the first text
+    signature = make_signature(letter, status=Signature.Status.UNCONFIRMED)
+    letter.body = "A stronger demand."
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_revise(
+            letter=letter, changed_by=None, kind=LetterRevision.Kind.MATERIAL, note="Stronger."
+        )
+
+    url = reverse("signatures:confirm", args=[tokens.make_token(signature, tokens.CONFIRM)])
+    page = client.get(url).content.decode()
+
+    assert "changed the letter after you filled in the form" in page
+    assert "Stronger." in page
