@@ -5,32 +5,13 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connection
 
 from signatures import services, trust
 from signatures.models import Signature
+from tests.concurrency import run_together
 from tests.factories import make_letter, make_signature, make_staff, signer_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*actions):
-    errors = []
-
-    def run(action):
-        try:
-            action()
-        except Exception as error:  # noqa: BLE001 — any error is what these tests look for
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 @pytest.fixture
