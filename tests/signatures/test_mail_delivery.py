@@ -213,7 +213,10 @@ def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(results) == ["not due yet", "sent"]
+    # The second copy finds the first one's lease ("not due yet"), or, on a slow machine,
+    # loses the race for the claim itself.
+    assert sorted(results)[-1] == "sent"
+    assert sorted(results)[0] in ("not due yet", "claimed by another worker")
     assert len(outbox.outbox) == 1
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == (OutgoingMail.Status.SENT, 1)
