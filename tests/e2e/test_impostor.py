@@ -2,33 +2,20 @@
 with its real domain; the moderator's "needs attention" list shows that entry first."""
 
 import pytest
-from django.core import mail
 
 from signatures.models import Signature
-from tests.conftest import links_in
+from tests.e2e.steps import PASSWORD, admin_login, confirm_latest_mail_to, fill_signing_form
 from tests.factories import make_letter, make_staff, submit_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple"
 
 
 def sign(page, live_server, letter, name, email, website=""):
     page.goto(f"{live_server.url}{letter.get_absolute_url()}")
     page.get_by_role("link", name="Add your organization").first.click()
-    page.get_by_label("Organization name").fill(name)
-    page.get_by_label("Organization website (optional)").fill(website)
-    page.get_by_label("City").fill("Seattle")
-    page.get_by_label("Country").fill("United States")
-    page.get_by_label("Your name").fill("Pat Contact")
-    page.get_by_label("Your email").fill(email)
-    page.get_by_label("I am authorized to sign on behalf of this organization").check()
-    page.get_by_role("button", name="Sign the letter").click()
+    fill_signing_form(page, name=name, email=email, city="Seattle", website=website)
     page.get_by_role("heading", name="Check your email").wait_for()
-    [message] = [m for m in mail.outbox if m.to == [email]][-1:]
-    [link] = [link for link in links_in(message) if "/confirm/" in link]
-    page.goto(link)
-    page.get_by_role("button", name="Confirm our signature").click()
+    confirm_latest_mail_to(page, email)
 
 
 def test_impostor_with_free_mail_is_flagged_and_listed_first(
@@ -48,10 +35,7 @@ def test_impostor_with_free_mail_is_flagged_and_listed_first(
     sign(page, live_server, letter, "ACLU of Washington", "aclu.washington@gmail.com")
 
     make_staff(password=PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username:").fill("moderator")
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_login(page, live_server)
     page.goto(f"{live_server.url}/admin/signatures/signature/?status__exact=pending")
     page.get_by_role("link", name="Any impostor signal").click()
     screenshot("needs-attention")

@@ -8,20 +8,10 @@ import pytest
 from django.core import mail
 
 from signatures.models import Signature
-from tests.conftest import links_in
+from tests.e2e.steps import PASSWORD, admin_login, confirm_latest_mail_to, fill_signing_form
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery staple"
-
-
-def admin_login(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username:").fill("moderator")
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Site administration").wait_for()
 
 
 def draft_and_open_letter(page, live_server):
@@ -41,21 +31,7 @@ def draft_and_open_letter(page, live_server):
 def sign(page, live_server, name, email, city="Oakland"):
     page.goto(f"{live_server.url}/letters/stop-tracking-riders/")
     page.get_by_role("link", name="Add your organization").first.click()
-    page.get_by_label("Organization name").fill(name)
-    page.get_by_label("City").fill(city)
-    page.get_by_label("Country").fill("United States")
-    page.get_by_label("Your name").fill("Pat Contact")
-    page.get_by_label("Your email").fill(email)
-    page.get_by_label("I am authorized to sign on behalf of this organization").check()
-    page.get_by_role("button", name="Sign the letter").click()
-
-
-def confirm_latest_mail_to(page, email):
-    [message] = [m for m in mail.outbox if m.to == [email]][-1:]
-    [link] = [link for link in links_in(message) if "/confirm/" in link]
-    page.goto(link)
-    page.get_by_role("button", name="Confirm our signature").click()
-    page.get_by_role("heading", name=re.compile("your signature is confirmed")).wait_for()
+    fill_signing_form(page, name=name, email=email, city=city)
 
 
 def moderate(page, live_server, name, action):
@@ -97,6 +73,7 @@ def test_sign_on_loop_from_draft_to_public_page(page, live_server, screenshot, s
 
     for email in ("ana@riders.example.org", "sam@tja.example.org", "prank@example.com"):
         confirm_latest_mail_to(page, email)
+        page.get_by_role("heading", name=re.compile("your signature is confirmed")).wait_for()
     assert Signature.objects.filter(status="pending").count() == 3
 
     moderate(page, live_server, "Riders <b>for</b> Privacy", "Approve selected signatures")
