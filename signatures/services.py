@@ -78,7 +78,6 @@ def signature_submit(
                 existing = standing.get()
             else:
                 signature_refresh_risk(signatures=[signature])
-                signature.refresh_from_db(fields=["risk_score", "risk_flags"])
                 queue_mail(signature=signature, kind="confirm")
                 return SubmitResult(SubmitOutcome.CREATED, signature)
         return _handle_duplicate(existing)
@@ -128,6 +127,11 @@ def signature_refresh_risk(*, signatures) -> None:
             row.risk_score = assessed[row.pk].score
             row.risk_flags = assessed[row.pk].flags_text
         Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
+        # The callers' objects get their fresh flags too, without reading them back.
+        for signature in signatures:
+            if signature.pk in assessed:
+                signature.risk_score = assessed[signature.pk].score
+                signature.risk_flags = assessed[signature.pk].flags_text
 
 
 def _claim_lapsed(signature: Signature) -> bool:
@@ -348,7 +352,6 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             raise
         if identity_changed:
             signature_refresh_risk(signatures=[current])
-            current.refresh_from_db(fields=["risk_score", "risk_flags"])
     return current
 
 
