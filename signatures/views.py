@@ -31,12 +31,17 @@ def _redirect(request, to, **kwargs):
     return redirect(reverse(to, kwargs=kwargs) + request.language_query)
 
 
+def _closed(request, letter):
+    """The answer to any attempt to sign a letter that no longer takes signatures."""
+    return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limit("sign", email_field="contact_email")
 def sign(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     if not letter.accepts_signatures:
-        return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+        return _closed(request, letter)
     form = SignatureForm(request.POST or None)
     if request.method == "POST":
         valid = form.is_valid()
@@ -53,7 +58,7 @@ def sign(request, slug):
                     language=request.LANGUAGE_CODE,
                 )
             except services.LetterClosed:
-                return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+                return _closed(request, letter)
             if result.outcome is SubmitOutcome.CREATED:
                 return _redirect(request, "signatures:check_email", slug=letter.slug)
             return render(
@@ -76,7 +81,7 @@ def resend(request, slug):
     outcome ends on the same page, so the form can't be used to learn who has signed."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     if not letter.accepts_signatures:
-        return render(request, "signatures/closed.html", {"letter": letter}, status=410)
+        return _closed(request, letter)
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST":
         valid = form.is_valid()
@@ -151,8 +156,7 @@ def confirm(request, token):
         return _reconfirm(request, signature)
     if signature.status == Signature.Status.UNCONFIRMED and not signature.letter.accepts_signatures:
         # Signing ended before this contact confirmed (re-confirmations above still work).
-        context = {"letter": signature.letter}
-        return render(request, "signatures/closed.html", context, status=410)
+        return _closed(request, signature.letter)
     if request.method == "POST":
         services.signature_confirm(signature=signature)
         # Confirming twice is harmless; a withdrawn or rejected entry is not revived by it.
