@@ -37,6 +37,19 @@ def _known_organization_and_impostor(letter):
     )
 
 
+def change_form_data(client, signature, **changes):
+    """The change page's URL, and what its form posts back when staff alter only `changes`."""
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        data[name] = "" if value is None else value
+    return url, data | changes
+
+
 def test_impostor_sorts_first_under_needs_attention(staff_client):
     letter = make_letter()
     submit_signature(letter, name="Small Group", contact_email="small.group@gmail.com")
@@ -227,12 +240,9 @@ def test_editing_a_signature_recomputes_its_flags_and_its_old_look_alikes(staff_
     real.refresh_from_db()
     assert real.risk_flags == trust.Flag.NEAR_DUPLICATE
 
-    url = reverse("admin:signatures_signature_change", args=[typo.pk])
-    response = staff_client.get(url)
-    form = response.context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    data |= {"name": "Library Freedom Network", "organization": typo.organization_id}
-    data = {key: value for key, value in data.items() if key in form.fields}
+    url, data = change_form_data(
+        staff_client, typo, name="Library Freedom Network", organization=typo.organization_id
+    )
     response = staff_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -374,12 +384,7 @@ def test_contact_details_are_shown_to_staff_on_the_change_page(staff_client, let
 
 def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, letter):
     signature = make_signature(letter)
-    url = reverse("admin:signatures_signature_change", args=[signature.pk])
-    page = staff_client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data |= {"contact_email": "", "is_lead": "", "authorized": "on"}
+    url, data = change_form_data(staff_client, signature, contact_email="")
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
@@ -392,11 +397,7 @@ def test_staff_cannot_blank_the_contact_email_of_a_live_signature(staff_client, 
 def test_staff_rename_onto_another_signatory_gets_a_field_error(staff_client, letter):
     make_signature(letter, name="First Org")
     signature = make_signature(letter, name="Second Org")
-    url = reverse("admin:signatures_signature_change", args=[signature.pk])
-    form = staff_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data |= {"name": "first org", "is_lead": "", "authorized": "on"}
+    url, data = change_form_data(staff_client, signature, name="first org")
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
@@ -613,11 +614,7 @@ def test_moderator_rejects_with_a_reason_from_the_signature_page(
 def test_a_staff_edit_writes_only_what_staff_changed(staff_client, letter):
     """So a signer's confirmation or withdrawal landing while the form is open survives it."""
     signature = make_signature(letter, name="Edited Org")
-    url = reverse("admin:signatures_signature_change", args=[signature.pk])
-    form = staff_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data |= {"lead_order": 3, "is_lead": "", "authorized": "on"}
+    url, data = change_form_data(staff_client, signature, lead_order=3)
 
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.post(url, data)
