@@ -90,3 +90,15 @@ def submit_signature(letter, status=Signature.Status.PENDING, **fields) -> Signa
         services.signature_reject(signatures=[signature], reviewer=None)
     signature.refresh_from_db()
     return signature
+
+
+def make_known_organization():
+    """An organization on record: it signed an earlier letter from its own domain and was
+    approved. Impostors borrow its name."""
+    return submit_signature(
+        make_letter(),
+        status=Signature.Status.APPROVED,
+        name="ACLU of Washington",
+        website="https://aclu-wa.org",
+        contact_email="director@aclu-wa.org",
+    )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from letters.models import Letter, LetterGroup
 from signatures import trust
 from signatures.models import Signature
-from tests.factories import make_letter, make_signature, submit_signature
+from tests.factories import make_known_organization, make_letter, make_signature, submit_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,7 @@ def _row_names(response):
 
 
 def _known_organization_and_impostor(letter):
-    submit_signature(
-        make_letter(),
-        status=Signature.Status.APPROVED,
-        name="ACLU of Washington",
-        website="https://aclu-wa.org",
-        contact_email="director@aclu-wa.org",
-    )
+    make_known_organization()
     return submit_signature(
         letter, name="ACLU of Washington", website="", contact_email="aclu.wa@gmail.com"
     )

@@ -3,8 +3,8 @@
 import pytest
 
 from signatures import services, trust
-from signatures.models import Organization, Signature
-from tests.factories import make_letter, signer_data, submit_signature
+from signatures.models import Organization
+from tests.factories import make_known_organization, make_letter, signer_data, submit_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +60,7 @@ def test_duplicate_submission_creates_no_second_organization():
 
 
 def test_impostor_with_free_mail_signing_as_known_organization_is_flagged_at_submit():
-    submit_signature(
-        make_letter(),
-        status=Signature.Status.APPROVED,
-        name="ACLU of Washington",
-        website="https://aclu-wa.org",
-        contact_email="director@aclu-wa.org",
-    )
+    make_known_organization()
 
     impostor = submit_signature(
         make_letter(),

@@ -2,7 +2,7 @@ import pytest
 
 from signatures import trust
 from signatures.models import Signature
-from tests.factories import make_letter, make_signature, submit_signature
+from tests.factories import make_known_organization, make_letter, make_signature, submit_signature
 
 
 @pytest.mark.parametrize(
@@ -154,13 +154,7 @@ def test_free_mail_and_mismatched_domains_are_flagged_separately():
 
 @pytest.mark.django_db
 def test_impostor_using_a_known_organizations_name_with_free_mail_is_flagged():
-    submit_signature(
-        make_letter(),
-        status=Signature.Status.APPROVED,
-        name="ACLU of Washington",
-        website="https://aclu-wa.org",
-        contact_email="director@aclu-wa.org",
-    )
+    make_known_organization()
     letter = make_letter()
     impostor = submit_signature(
         letter, name="ACLU of Washington", website="", contact_email="aclu.wa@gmail.com"
