@@ -1,18 +1,14 @@
-"""Messages to signers: rendered from templates, stored as OutgoingMail inside the caller's
-transaction, handed to the worker only once that transaction commits."""
-
-from functools import partial
+"""Messages to signers: what each says, rendered from templates in the contact's language, and
+put in the outbox (signatures/outbox.py), which delivers it."""
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from letters.language import language_query
-from signatures import tokens
+from signatures import outbox, tokens
 from signatures.models import OutgoingMail
-from signatures.tasks import deliver_mail
 
 
 def absolute_url(path: str) -> str:
@@ -37,12 +33,6 @@ def signer_links(signature) -> dict:
     }
 
 
-def enqueue_delivery(mail_id: int) -> None:
-    """Hand a stored mail to the worker once the current transaction commits. Robust: if the
-    task queue cannot take it, the committed change stands and requeue_mail sends it later."""
-    transaction.on_commit(partial(deliver_mail.enqueue, mail_id), robust=True)
-
-
 def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMail | None:
     if not signature.contact_email:
         # Contact details were purged: there is nobody left to write to.
@@ -53,8 +43,6 @@ def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMa
     with translation.override(signature.language):
         subject = render_to_string(f"signatures/mail/{kind}_subject.txt", context).strip()
         body = render_to_string(f"signatures/mail/{kind}.txt", context)
-    mail = OutgoingMail.objects.create(
+    return outbox.store(
         signature=signature, kind=kind, to=signature.contact_email, subject=subject, body=body
     )
-    enqueue_delivery(mail.pk)
-    return mail

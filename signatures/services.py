@@ -12,7 +12,7 @@ from django.utils import timezone
 from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision
 from signatures import trust
-from signatures.mail import enqueue_delivery, queue_mail
+from signatures.mail import queue_mail
 from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
 
 
@@ -402,39 +402,6 @@ def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
                 contacts_purged_at=timezone.now(),
             )
     return counts
-
-
-def outgoing_mail_retry_now(*, mails) -> int:
-    """Send undelivered mail again now, including mail the worker gave up on: the moderator
-    has presumably fixed what was wrong. Sent mail is left alone."""
-    with transaction.atomic():
-        ids = list(
-            OutgoingMail.objects.filter(pk__in=[m.pk for m in mails])
-            .exclude(status=OutgoingMail.Status.SENT)
-            # A mail being sent right now is left to its worker.
-            .exclude(status=OutgoingMail.Status.SENDING, next_attempt_at__gt=timezone.now())
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
-        OutgoingMail.objects.filter(pk__in=ids).update(
-            status=OutgoingMail.Status.QUEUED, next_attempt_at=None
-        )
-        for mail_id in ids:
-            enqueue_delivery(mail_id)
-    return len(ids)
-
-
-def outgoing_mail_requeue_overdue() -> int:
-    """The safety net behind enqueue-on-commit: a mail still undelivered well after its
-    attempt was due has lost its task (a process died between commit and enqueue, or the
-    task backend was unavailable); give it a new one. A second copy of a live task is
-    harmless, since deliver_mail claims each attempt."""
-    cutoff = timezone.now() - timedelta(seconds=settings.MAIL_REQUEUE_AFTER_SECONDS)
-    with transaction.atomic():
-        ids = list(OutgoingMail.objects.overdue(cutoff=cutoff).values_list("pk", flat=True))
-        for mail_id in ids:
-            enqueue_delivery(mail_id)
-    return len(ids)
 
 
 def signature_resend_confirmation(*, letter: Letter, name: str, email: str) -> bool:

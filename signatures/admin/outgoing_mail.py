@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from signatures import services
+from signatures import outbox
 from signatures.models import OutgoingMail
 
 
@@ -55,7 +55,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Retry sending selected mail now"), permissions=["retry"])
     def retry_now(self, request, queryset):
         selected = list(queryset)
-        done = services.outgoing_mail_retry_now(mails=selected)
+        done = outbox.retry_now(mails=selected)
         self.message_user(
             request,
             ngettext("%d mail queued for sending.", "%d mails queued for sending.", done) % done,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from signatures import tasks
+from signatures import outbox
 from signatures.mail import queue_mail
 from signatures.models import OutgoingMail
 from tests.factories import make_signature, sign_form_data
@@ -49,8 +49,8 @@ def test_mail_is_delivered_once_the_transaction_commits(
 def test_a_second_copy_of_the_task_does_not_send_again(letter, mailoutbox):
     mail = queued_mail(letter)
 
-    first = tasks.deliver_mail.enqueue(mail.pk)
-    second = tasks.deliver_mail.enqueue(mail.pk)
+    first = outbox.deliver_mail.enqueue(mail.pk)
+    second = outbox.deliver_mail.enqueue(mail.pk)
 
     assert first.return_value == "sent"
     assert second.return_value == "nothing to do"
@@ -62,7 +62,7 @@ def test_unreachable_mail_server_keeps_the_mail_for_a_later_attempt(letter, sett
     settings.MAILERS = smtp_mailers(free_port())
     mail = queued_mail(letter)
 
-    result = tasks.deliver_mail.enqueue(mail.pk)
+    result = outbox.deliver_mail.enqueue(mail.pk)
 
     mail.refresh_from_db()
     assert result.return_value == "retry scheduled"
@@ -81,7 +81,7 @@ def test_a_task_for_mail_not_yet_due_waits(letter, mailoutbox):
         next_attempt_at=timezone.now() + timedelta(minutes=5),
     )
 
-    result = tasks.deliver_mail.enqueue(mail.pk)
+    result = outbox.deliver_mail.enqueue(mail.pk)
 
     mail.refresh_from_db()
     assert result.return_value == "not due yet"
@@ -95,22 +95,22 @@ def test_worker_gives_up_after_the_last_attempt(letter, settings):
     mail = queued_mail(
         letter,
         status=OutgoingMail.Status.FAILED,
-        attempts=tasks.MAX_ATTEMPTS - 1,
+        attempts=outbox.MAX_ATTEMPTS - 1,
         next_attempt_at=timezone.now() - timedelta(seconds=1),
     )
 
-    tasks.deliver_mail.enqueue(mail.pk)
+    outbox.deliver_mail.enqueue(mail.pk)
 
     mail.refresh_from_db()
     assert mail.status == OutgoingMail.Status.GAVE_UP
-    assert mail.attempts == tasks.MAX_ATTEMPTS
+    assert mail.attempts == outbox.MAX_ATTEMPTS
     assert mail.next_attempt_at is None
 
 
 def test_retry_delay_doubles_up_to_an_hour(settings):
     settings.MAIL_RETRY_BASE_SECONDS = 30
 
-    delays = [tasks.retry_delay(n).total_seconds() for n in (1, 2, 3, 8, 20)]
+    delays = [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 8, 20)]
 
     assert delays == [30, 60, 120, 3600, 3600]
 
@@ -118,7 +118,7 @@ def test_retry_delay_doubles_up_to_an_hour(settings):
 def test_retries_last_about_a_day(settings):
     settings.MAIL_RETRY_BASE_SECONDS = 30
 
-    total = sum((tasks.retry_delay(n) for n in range(1, tasks.MAX_ATTEMPTS)), timedelta())
+    total = sum((outbox.retry_delay(n) for n in range(1, outbox.MAX_ATTEMPTS)), timedelta())
 
     assert timedelta(hours=20) < total < timedelta(hours=30)
 
@@ -170,7 +170,7 @@ def test_loopback_smtp_server_receives_what_the_task_sends(letter, settings):
     mail = queued_mail(letter)
 
     with SMTPSink(port) as server:
-        tasks.deliver_mail.enqueue(mail.pk)
+        outbox.deliver_mail.enqueue(mail.pk)
 
     [message] = server.messages
     assert message["To"] == mail.to
@@ -187,7 +187,7 @@ class SlowLocmemBackend(locmem.EmailBackend):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
-    from django.core import mail as outbox
+    from django.core import mail as sent_mail
 
     from tests.factories import make_letter
 
@@ -197,13 +197,13 @@ def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
     signature = make_signature(make_letter())
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     mail = queue_mail(signature=signature, kind="approved")
-    outbox.outbox = []
+    sent_mail.outbox = []
     results = []
 
     def deliver(delay):
         try:
             time.sleep(delay)  # the second copy starts while the first is talking to the server
-            results.append(tasks.deliver_mail.call(mail.pk))
+            results.append(outbox.deliver_mail.call(mail.pk))
         finally:
             connection.close()
 
@@ -217,7 +217,7 @@ def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
     # loses the race for the claim itself.
     assert sorted(results)[-1] == "sent"
     assert sorted(results)[0] in ("not due yet", "claimed by another worker")
-    assert len(outbox.outbox) == 1
+    assert len(sent_mail.outbox) == 1
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == (OutgoingMail.Status.SENT, 1)
 
@@ -232,5 +232,5 @@ def test_a_mail_whose_worker_died_mid_send_is_taken_up_after_its_lease(letter, m
     )
     mailoutbox.clear()
 
-    assert tasks.deliver_mail.call(mail.pk) == "sent"
+    assert outbox.deliver_mail.call(mail.pk) == "sent"
     assert len(mailoutbox) == 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from signatures.services import outgoing_mail_requeue_overdue
+from signatures import outbox
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        count = outgoing_mail_requeue_overdue()
+        count = outbox.requeue_overdue()
         self.stdout.write(f"Re-enqueued {count} overdue mail(s).")

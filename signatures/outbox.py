@@ -1,11 +1,20 @@
-"""Delivery of the outbox by the db_worker process. Delivery is at least once: a row is claimed
-before the mail server is contacted, so two copies of a task never send twice, and a mail the
-worker lost track of is picked up again by requeue_mail."""
+"""The outbox: every message is stored as an OutgoingMail row inside the transaction of the
+change that caused it, handed to the worker only once that transaction commits, and delivered
+by `manage.py db_worker`. Its whole lifecycle is here: the lease each attempt takes, the
+backoff between attempts, and the two ways a stalled mail is sent again (requeue_mail and the
+admin's "retry now"). What a message says is decided by its sender (signatures/mail.py).
+
+Delivery is at least once. Each attempt leases the row before the mail server is contacted,
+so two copies of a task running at once never both hand a message over. Only a worker that
+dies after the server accepted a message, and before recording it as sent, can cause a second
+copy, once its lease runs out: a duplicate is better than a lost confirmation link."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -19,6 +28,21 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 # How long one attempt may take before another worker may try again: well beyond the SMTP
 # timeout, so a slow but live attempt is never doubled.
 SEND_LEASE = timedelta(minutes=10)
+
+
+def store(*, signature, kind: str, to: str, subject: str, body: str) -> OutgoingMail:
+    """Keep a message in the caller's transaction; the worker gets it once that commits."""
+    mail = OutgoingMail.objects.create(
+        signature=signature, kind=kind, to=to, subject=subject, body=body
+    )
+    enqueue_delivery(mail.pk)
+    return mail
+
+
+def enqueue_delivery(mail_id: int) -> None:
+    """Hand a stored mail to the worker once the current transaction commits. Robust: if the
+    task queue cannot take it, the committed change stands and requeue_mail sends it later."""
+    transaction.on_commit(partial(deliver_mail.enqueue, mail_id), robust=True)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -75,3 +99,36 @@ def _record_failure(mail: OutgoingMail, error: Exception) -> str:
     # A backend that cannot defer (the in-process one in development and tests) leaves the
     # retry to requeue_mail, which enqueues due mail.
     return "retry scheduled"
+
+
+def retry_now(*, mails) -> int:
+    """Send undelivered mail again now, including mail the worker gave up on: the moderator
+    has presumably fixed what was wrong. Sent mail is left alone."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingMail.objects.filter(pk__in=[m.pk for m in mails])
+            .exclude(status=OutgoingMail.Status.SENT)
+            # A mail being sent right now is left to its worker.
+            .exclude(status=OutgoingMail.Status.SENDING, next_attempt_at__gt=timezone.now())
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=OutgoingMail.Status.QUEUED, next_attempt_at=None
+        )
+        for mail_id in ids:
+            enqueue_delivery(mail_id)
+    return len(ids)
+
+
+def requeue_overdue() -> int:
+    """The safety net behind enqueue-on-commit: a mail still undelivered well after its
+    attempt was due has lost its task (a process died between commit and enqueue, or the
+    task backend was unavailable); give it a new one. A second copy of a live task is
+    harmless, since deliver_mail leases each attempt."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MAIL_REQUEUE_AFTER_SECONDS)
+    with transaction.atomic():
+        ids = list(OutgoingMail.objects.overdue(cutoff=cutoff).values_list("pk", flat=True))
+        for mail_id in ids:
+            enqueue_delivery(mail_id)
+    return len(ids)
