@@ -1,6 +1,7 @@
 """The public order of signatories, shared by every form of the letter: the page, the printed
 page, the .txt, the CSV/JSON and the embed all take their list from `public_signatories`."""
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,7 +10,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, LetterGroup
-from signatures.models import Signature
 
 # Organizations left out of every group are listed last, under this heading.
 UNGROUPED_TITLE = _("Other organizations")
@@ -17,11 +17,11 @@ UNGROUPED_TITLE = _("Other organizations")
 
 @dataclass(frozen=True, slots=True)
 class Signatory:
-    """One approved signature as the public sees it. Plain rows rather than model instances:
-    a letter with thousands of signatories renders a good deal faster, and contact details
-    are not even loaded."""
+    """One approved signature as the public sees it. Its fields are the only columns loaded
+    (PUBLIC_COLUMNS), so contact details are not even read; plain rows rather than model
+    instances, because a letter with thousands of signatories renders a good deal faster."""
 
-    pk: int
+    id: int
     name: str
     city: str
     region: str
@@ -34,6 +34,10 @@ class Signatory:
     @property
     def location(self):
         return ", ".join(part for part in (self.city, self.region) if part)
+
+
+# What the public may know of a signature, in the order Signatory takes it.
+PUBLIC_COLUMNS = tuple(column.name for column in dataclasses.fields(Signatory))
 
 
 @dataclass
@@ -76,7 +80,8 @@ def public_signatories(letter) -> Listing:
     approved organization in alphabetical order, ignoring case and accents. Sorted here rather
     than by the database so that SQLite and PostgreSQL (whose collations differ) agree.
     One query for the signatures, and one for the groups when staff assign them."""
-    rows = [Signatory(*row) for row in Signature.objects.filter(letter=letter).for_public_listing()]
+    approved = letter.signatures.approved().values_list(*PUBLIC_COLUMNS)
+    rows = [Signatory(*row) for row in approved]
     if letter.grouping == Letter.Grouping.GROUP:
         sections = _by_assigned_group(letter, rows)
     elif letter.grouping == Letter.Grouping.REGION:
@@ -98,7 +103,7 @@ def _by_name(signature):
     """As a reader expects an alphabetical list: "École" among the E's, "acme" beside "Acme"."""
     folded = signature.name.casefold()
     base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return base, folded, signature.pk
+    return base, folded, signature.id
 
 
 def ungrouped_title(letter) -> str:

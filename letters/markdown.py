@@ -4,7 +4,9 @@ staff account can be phished and the public page is the coalition's reputation."
 import nh3
 from markdown_it import MarkdownIt
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# Raw HTML is off: staff write Markdown, and nothing they paste is taken as markup. The plain
+# text form of the letter (letters/plaintext.py) parses with this same parser.
+parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote",
@@ -14,7 +16,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def render_markdown(text: str) -> str:
-    html = _markdown.render(text)
+    html = parser.render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -3,15 +3,14 @@
 Walks markdown-it's syntax tree rather than stripping tags from HTML, so that lists keep their
 numbers, links keep their address and nothing is lost or mangled by a regular expression."""
 
-from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+from letters.markdown import parser
 
 
 def markdown_to_text(text: str) -> str:
     """Blocks separated by one blank line; no trailing newline."""
-    root = SyntaxTreeNode(_markdown.parse(text))
+    root = SyntaxTreeNode(parser.parse(text))
     return "\n\n".join(_blocks(root.children))
 
 

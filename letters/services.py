@@ -39,7 +39,6 @@ def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> L
         raise ValueError(f"A revision after the first is a typo fix or a material change: {kind}")
     # Imported here: signatures.services imports this module at load time.
     from signatures.mail import queue_mail
-    from signatures.services import RECONFIRMABLE
 
     with transaction.atomic():
         # Read (and if need be record as revision 1) the stored text before saving the edit,
@@ -56,7 +55,7 @@ def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> L
             **_snapshot(letter),
         )
         if revision.is_material:
-            signers = letter.signatures.filter(status__in=RECONFIRMABLE).select_related("letter")
+            signers = letter.signatures.confirmed().select_related("letter")
             for signature in signers:
                 queue_mail(
                     signature=signature,

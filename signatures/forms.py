@@ -114,22 +114,19 @@ class FieldGroupsMixin:
     """The signer forms show the organization's (public) fields and the contact's (private)
     fields in two fieldsets."""
 
-    ORGANIZATION_FIELDS = ("name", "website", "city", "region", "country")
-
     def organization_fields(self):
-        return [self[name] for name in self.ORGANIZATION_FIELDS]
+        return [self[name] for name in Signature.ORGANIZATION_FIELDS]
 
     def contact_fields(self):
-        return [self[name] for name in self.Meta.fields if name not in self.ORGANIZATION_FIELDS]
+        return [
+            self[name] for name in self.Meta.fields if name not in Signature.ORGANIZATION_FIELDS
+        ]
 
 
 class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
     class Meta:
         model = Signature
-        fields = (
-            "name", "website", "city", "region", "country",
-            "contact_name", "contact_title", "contact_email", "authorized", "note",
-        )  # fmt: skip
+        fields = Signature.SIGNER_FIELDS
         labels = {
             "name": _("Organization name"),
             "website": _("Organization website (optional)"),
@@ -190,10 +187,7 @@ class ManageSignatureForm(FieldGroupsMixin, forms.ModelForm):
 
     class Meta:
         model = Signature
-        fields = (
-            "name", "website", "city", "region", "country",
-            "contact_name", "contact_title", "contact_email",
-        )  # fmt: skip
+        fields = Signature.CORRECTABLE_FIELDS
         labels = {name: SignatureForm.Meta.labels[name] for name in fields}
         help_texts = {
             "name": _(

@@ -63,11 +63,21 @@ class Organization(NormalizedNameMixin, models.Model):
         return self.name
 
 
-# What the public may know of a signature, in the order letters.listing.Signatory takes it.
-PUBLIC_LISTING_FIELDS = (
-    "id", "name", "city", "region", "country", "is_lead", "lead_order", "confirmed_at",
-    "group_id",
-)  # fmt: skip
+class SignatureStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Entries that hold their organization's place on a letter. Rejected and withdrawn ones don't:
+# an impostor's rejected entry must not lock the real organization out, and an organization
+# that withdrew may sign again. Look-alikes count against a newcomer only in these states.
+STANDING_STATUSES = (SignatureStatus.UNCONFIRMED, SignatureStatus.PENDING, SignatureStatus.APPROVED)
+# Standing entries whose contact has confirmed: they stand behind the letter's text, so they
+# carry a confirmation date and are asked again after a material change.
+CONFIRMED_STATUSES = (SignatureStatus.PENDING, SignatureStatus.APPROVED)
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -76,12 +86,11 @@ class SignatureQuerySet(models.QuerySet):
 
     def standing(self):
         """Entries that hold their organization's place on a letter (see the constraint)."""
-        return self.filter(status__in=Signature.STANDING_STATUSES)
+        return self.filter(status__in=STANDING_STATUSES)
 
-    def for_public_listing(self):
-        """Approved signatures as plain rows of the columns the public may see (see
-        letters.listing.Signatory): nothing else is even loaded."""
-        return self.approved().values_list(*PUBLIC_LISTING_FIELDS)
+    def confirmed(self):
+        """Standing entries whose contact has agreed to the letter's text."""
+        return self.filter(status__in=CONFIRMED_STATUSES)
 
     def contacts_due_for_purge(self, *, cutoff):
         """Signatures still holding contact details on letters whose signing ended before
@@ -92,14 +101,16 @@ class SignatureQuerySet(models.QuerySet):
 
 
 class Signature(NormalizedNameMixin, models.Model):
-    class Status(models.TextChoices):
-        UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
-        PENDING = "pending", _("Awaiting review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = SignatureStatus
+    STANDING_STATUSES = STANDING_STATUSES
+    CONFIRMED_STATUSES = CONFIRMED_STATUSES
 
-    STANDING_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED)
+    # What an organization tells the public about itself, and what its contact tells only
+    # the organizers; a signer gives both on the signing form and may correct them later.
+    ORGANIZATION_FIELDS = ("name", "website", "city", "region", "country")
+    CONTACT_FIELDS = ("contact_name", "contact_title", "contact_email")
+    CORRECTABLE_FIELDS = ORGANIZATION_FIELDS + CONTACT_FIELDS
+    SIGNER_FIELDS = CORRECTABLE_FIELDS + ("authorized", "note")
 
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("letter")
@@ -203,15 +214,13 @@ class Signature(NormalizedNameMixin, models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         constraints = [
-            # Rejected and withdrawn entries don't count: an impostor's rejected entry must not
-            # lock the real organization out, and a withdrawn one may sign again.
             models.UniqueConstraint(
                 fields=["letter", "normalized_name"],
-                condition=models.Q(status__in=["unconfirmed", "pending", "approved"]),
+                condition=models.Q(status__in=list(STANDING_STATUSES)),
                 name="one_signature_per_organization",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status__in=["pending", "approved"])
+                condition=~models.Q(status__in=list(CONFIRMED_STATUSES))
                 | models.Q(confirmed_at__isnull=False),
                 name="reviewable_signatures_are_confirmed",
             ),
@@ -224,7 +233,8 @@ class Signature(NormalizedNameMixin, models.Model):
                 name="contact_known_until_purged",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="withdrawn") | models.Q(withdrawn_at__isnull=False),
+                condition=~models.Q(status=SignatureStatus.WITHDRAWN)
+                | models.Q(withdrawn_at__isnull=False),
                 name="withdrawal_has_a_date",
             ),
         ]

@@ -38,11 +38,6 @@ CONFIRMATION_MAILS_PER_HOUR = 3
 
 LAPSED_CLAIM_REASON = "Never confirmed; the name was claimed again by a later submission."
 
-SIGNER_FIELDS = (
-    "name", "website", "city", "region", "country",
-    "contact_name", "contact_title", "contact_email", "authorized", "note",
-)  # fmt: skip
-
 
 def signature_submit(
     *, letter: Letter, data: dict, ip: str | None, language: str = settings.LANGUAGE_CODE
@@ -72,7 +67,9 @@ def signature_submit(
                         organization=organization_find_or_create(
                             name=data["name"], website=data.get("website", "")
                         ),
-                        **{field: data[field] for field in SIGNER_FIELDS if field in data},
+                        **{
+                            field: data[field] for field in Signature.SIGNER_FIELDS if field in data
+                        },
                     )
             except IntegrityError:
                 existing = standing.get()
@@ -185,10 +182,6 @@ def signature_confirm(*, signature: Signature) -> bool:
     return bool(updated)
 
 
-# Signatures whose organization stands behind the letter: asked again after a material change.
-RECONFIRMABLE = (Signature.Status.PENDING, Signature.Status.APPROVED)
-
-
 def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bool:
     """Record that the contact agrees to `revision`, the text they were shown, if it is still
     the letter's newest; if staff revised the letter again meanwhile nothing is recorded and
@@ -198,8 +191,10 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
         current = letter_current_revision(letter=signature.letter)
         if revision.pk != current.pk:
             return False
-        updated = Signature.objects.filter(pk=signature.pk, status__in=RECONFIRMABLE).update(
-            confirmed_revision=current, updated_at=timezone.now()
+        updated = (
+            Signature.objects.confirmed()
+            .filter(pk=signature.pk)
+            .update(confirmed_revision=current, updated_at=timezone.now())
         )
     signature.refresh_from_db()
     return bool(updated)
@@ -305,12 +300,6 @@ class DetailsClosed(Exception):
     details were purged (new ones would escape the purge)."""
 
 
-MANAGED_FIELDS = (
-    "name", "website", "city", "region", "country",
-    "contact_name", "contact_title", "contact_email",
-)  # fmt: skip
-
-
 def signature_update_details(*, signature: Signature, data: dict) -> Signature:
     """Apply a signer's corrections. Any change to the name as displayed (even of case) sends
     an approved entry back to review, since the public would read a name nobody approved.
@@ -324,7 +313,7 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             field in data and data[field] != getattr(current, field)
             for field in ("name", "website", "contact_email")
         )
-        for field in MANAGED_FIELDS:
+        for field in Signature.CORRECTABLE_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
         if renamed and current.status == Signature.Status.APPROVED:

@@ -66,14 +66,6 @@ NAME_SIMILARITY_THRESHOLD = 90
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 
-# Look-alikes in these states make a signature suspicious; rejected or withdrawn ones are
-# still shown to the moderator but no longer count against it.
-ACTIVE_STATUSES = (
-    Signature.Status.UNCONFIRMED,
-    Signature.Status.PENDING,
-    Signature.Status.APPROVED,
-)
-
 
 class Flag(models.TextChoices):
     """Stored in `Signature.risk_flags`; no code is a substring of another, so the admin can
@@ -383,7 +375,10 @@ def _flags(assessment: Assessment) -> tuple[Flag, ...]:
         domains_match(assessment.email_domain, known) for known in assessment.known_domains
     ):
         flags.append(Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN)
-    if any(alike.signature.status in ACTIVE_STATUSES for alike in assessment.look_alikes):
+    # Rejected or withdrawn look-alikes are still shown to the moderator but no longer count.
+    if any(
+        alike.signature.status in Signature.STANDING_STATUSES for alike in assessment.look_alikes
+    ):
         flags.append(Flag.NEAR_DUPLICATE)
     if assessment.email_matches_website is False and not assessment.free_mail:
         flags.append(Flag.DOMAIN_MISMATCH)

@@ -273,7 +273,7 @@ def manage_withdraw(request, token):
 
 
 def _reconfirmation_due(signature):
-    return signature.status in services.RECONFIRMABLE and (
+    return signature.status in Signature.CONFIRMED_STATUSES and (
         signature.letter.material_changes_since(signature.confirmed_revision).exists()
     )
 
