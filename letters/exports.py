@@ -1,6 +1,6 @@
-"""The signatories as data: the public CSV and JSON for the press and researchers, and the
-staff CSV with contacts for the organizers. Public columns are listed here once, so the two
-public formats cannot drift apart, and no contact field can reach them by accident."""
+"""The signatories as data: the public CSV and JSON for the press and researchers. Public
+columns are listed here once, so the two formats cannot drift apart, and no contact field can
+reach them by accident (the staff export is signatures/exports.py)."""
 
 import csv
 import io
@@ -11,12 +11,6 @@ from django.utils import timezone
 from letters.listing import public_signatories
 
 PUBLIC_COLUMNS = ("name", "city", "region", "country", "lead_signer", "signed_date")
-
-STAFF_COLUMNS = (
-    "letter", "name", "website", "city", "region", "country", "group", "status", "lead_signer",
-    "lead_order", "contact_name", "contact_title", "contact_email", "authorized", "note",
-    "submitted_at", "confirmed_at", "reviewed_at",
-)  # fmt: skip
 
 # A spreadsheet runs a cell starting with one of these as a formula; names come from the public.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +40,7 @@ def public_rows(letter) -> tuple[tuple[str, ...], list[dict]]:
 
 def public_csv(letter) -> str:
     columns, rows = public_rows(letter)
-    return _csv(columns, rows)
+    return csv_text(columns, rows)
 
 
 def public_json(letter) -> str:
@@ -55,38 +49,8 @@ def public_json(letter) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
-def staff_csv(signatures) -> str:
-    rows = [
-        {
-            "letter": s.letter.title,
-            "name": s.name,
-            "website": s.website,
-            "city": s.city,
-            "region": s.region,
-            "country": s.country,
-            "group": s.group.name if s.group else "",
-            "status": s.get_status_display(),
-            "lead_signer": s.is_lead,
-            "lead_order": s.lead_order,
-            "contact_name": s.contact_name,
-            "contact_title": s.contact_title,
-            "contact_email": s.contact_email,
-            "authorized": s.authorized,
-            "note": s.note,
-            "submitted_at": _isoformat(s.submitted_at),
-            "confirmed_at": _isoformat(s.confirmed_at),
-            "reviewed_at": _isoformat(s.reviewed_at),
-        }
-        for s in signatures
-    ]
-    return _csv(STAFF_COLUMNS, rows)
-
-
-def _isoformat(moment) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
-
-
-def _csv(columns, rows) -> str:
+def csv_text(columns, rows) -> str:
+    """Rows (dicts) as CSV that a spreadsheet opens safely: no cell is run as a formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()

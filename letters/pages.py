@@ -1,7 +1,9 @@
 """Every public form of a letter (page, .txt, CSV, JSON, embed) is rendered once per change and
-served from the cache after that. The key carries a fingerprint of everything those forms show,
-so no code path needs to remember to invalidate it: any change to the letter, its groups or any
-of its signatures makes a new key."""
+served from the cache after that. Nothing deletes a cached page: the key carries a fingerprint
+of what those forms show (the newest `updated_at` and the count of the letter, its groups and
+its signatures), so a change makes a new key. That holds only while every write stamps
+`updated_at`: `auto_now` does on save(), but a queryset's update() must set it itself, as the
+services do."""
 
 import hashlib
 
@@ -13,7 +15,6 @@ from django.utils import translation
 
 from letters.listing import public_signatories
 from letters.models import Letter, LetterGroup
-from signatures.models import Signature
 
 
 def _release() -> str:
@@ -38,9 +39,7 @@ def _timestamp(value) -> float:
 
 
 def _fingerprint(letter, language_query: str) -> str:
-    stats = Signature.objects.filter(letter=letter).aggregate(
-        changed=Max("updated_at"), n=Count("id")
-    )
+    stats = letter.signatures.aggregate(changed=Max("updated_at"), n=Count("id"))
     groups = ""
     if letter.grouping == Letter.Grouping.GROUP:
         # Renaming, reordering or deleting a group changes the headings without touching a

@@ -1,5 +1,5 @@
-"""Writes to a letter that have side effects: recording the text signers agree to, and asking
-them again when staff change it materially."""
+"""Writes to a letter that have side effects: recording the text signers agree to, as
+revisions numbered one after the other."""
 
 from django.db import transaction
 
@@ -30,23 +30,21 @@ def letter_current_revision(*, letter: Letter) -> LetterRevision:
         return _lock_current_revision(letter.pk)
 
 
-def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevision:
-    """Save staff's edit of an agreed letter's text as the next revision. `letter` carries
-    the edited, not yet saved, text. A material change mails every signer who stands behind
-    the letter (confirmed and not rejected or withdrawn) a link to re-confirm or withdraw; a
-    typo fix asks nobody again."""
+def letter_record_revision(
+    *, letter: Letter, changed_by, kind: str, note: str = ""
+) -> LetterRevision:
+    """Save staff's edit of an agreed letter's text as the next revision. `letter` carries the
+    edited, not yet saved, text. Who is asked again about it is not the document's business:
+    signatures.services.letter_revise, which staff's edits go through, calls this."""
     if kind not in (LetterRevision.Kind.TYPO, LetterRevision.Kind.MATERIAL):
         raise ValueError(f"A revision after the first is a typo fix or a material change: {kind}")
-    # Imported here: signatures.services imports this module at load time.
-    from signatures.mail import queue_mail
-
     with transaction.atomic():
         # Read (and if need be record as revision 1) the stored text before saving the edit,
         # so the first revision is what signers actually saw.
         previous = _lock_current_revision(letter.pk)
         # Saving bumps updated_at, which is part of the cached public page's key.
         letter.save()
-        revision = LetterRevision.objects.create(
+        return LetterRevision.objects.create(
             letter=letter,
             number=previous.number + 1,
             kind=kind,
@@ -54,12 +52,3 @@ def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> L
             created_by=changed_by,
             **_snapshot(letter),
         )
-        if revision.is_material:
-            signers = letter.signatures.confirmed().select_related("letter")
-            for signature in signers:
-                queue_mail(
-                    signature=signature,
-                    kind="reconfirm",
-                    extra={"revision": revision},
-                )
-        return revision

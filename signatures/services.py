@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from letters.models import Letter, LetterRevision
-from letters.services import letter_current_revision
+from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
 from signatures.mail import queue_mail
 from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
@@ -198,6 +198,21 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
         )
     signature.refresh_from_db()
     return bool(updated)
+
+
+def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevision:
+    """Save staff's edit of an agreed letter's text as the next revision (`letter` carries the
+    edited, not yet saved, text). A material change mails every signer who stands behind the
+    letter (confirmed, and not rejected or withdrawn) a link to re-confirm or withdraw; a typo
+    fix asks nobody again."""
+    with transaction.atomic():
+        revision = letter_record_revision(
+            letter=letter, changed_by=changed_by, kind=kind, note=note
+        )
+        if revision.is_material:
+            for signature in letter.signatures.confirmed().select_related("letter"):
+                queue_mail(signature=signature, kind="reconfirm", extra={"revision": revision})
+        return revision
 
 
 def signature_approve(*, signatures, reviewer, seen_at=None) -> int:

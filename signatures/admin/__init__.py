@@ -1,5 +1,6 @@
-"""Moderation in the Django admin: the signature queue, organizations, and the mail outbox."""
+"""The staff side in the Django admin: letters with their counts, the signature queue,
+organizations, and the mail outbox."""
 
-from signatures.admin import organizations, outgoing_mail, signatures
+from signatures.admin import letters, organizations, outgoing_mail, signatures
 
-__all__ = ["organizations", "outgoing_mail", "signatures"]
+__all__ = ["letters", "organizations", "outgoing_mail", "signatures"]

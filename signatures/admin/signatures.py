@@ -13,9 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from letters.exports import staff_csv
 from letters.models import Letter, LetterGroup
 from signatures import services, trust
+from signatures.exports import staff_csv
 from signatures.forms import clean_new_name_of
 from signatures.models import Signature
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letters.models import Letter, LetterRevision
-from letters.services import letter_revise
 from signatures.models import Signature
+from signatures.services import letter_revise
 from tests.conftest import links_in
 from tests.factories import make_confirmed_signature, make_letter, make_signature
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from letters.models import Letter, LetterRevision
 from letters.revision_changes import text_changes
-from letters.services import letter_current_revision, letter_revise
+from letters.services import letter_current_revision
 from signatures.models import OutgoingMail, Signature
-from signatures.services import signature_confirm, signature_reconfirm
+from signatures.services import letter_revise, signature_confirm, signature_reconfirm
 from tests.conftest import links_in
 from tests.factories import make_confirmed_signature, make_letter, make_signature, make_staff
 

@@ -163,8 +163,8 @@ def test_confirm_page_says_when_the_letter_changed_after_the_form_was_filled(
     client, letter, django_capture_on_commit_callbacks
 ):
     from letters.models import LetterRevision
-    from letters.services import letter_revise
     from signatures import tokens
+    from signatures.services import letter_revise
     from tests.factories import make_confirmed_signature
 
     make_confirmed_signature(letter)  # someone agreed to the first text
