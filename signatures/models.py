@@ -201,7 +201,7 @@ class Signature(NormalizedNameMixin, models.Model):
         blank=True,
         help_text=_("Sent to the contact with the rejection."),
     )
-    # Impostor signals from signatures/trust.py, stored so that the admin can filter and order
+    # Impostor signals from signatures/trust/, stored so that the admin can filter and order
     # 500 pending rows in the database; recomputed by the services whenever they may change.
     risk_score = models.PositiveSmallIntegerField(_("risk score"), default=0, db_index=True)
     risk_flags = models.CharField(_("risk flags"), max_length=200, blank=True)

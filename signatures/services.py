@@ -14,6 +14,7 @@ from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
 from signatures.mail import queue_mail
 from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
+from signatures.trust.domains import identity_domain
 
 
 class SubmitOutcome(enum.Enum):
@@ -84,7 +85,7 @@ def organization_find_or_create(*, name: str, website: str) -> Organization:
     """The organization record this signer speaks for: the one with the same normalized name,
     else the one with the same website domain, else a new one."""
     normalized = normalize_organization_name(name)
-    domain = trust.identity_domain(website)
+    domain = identity_domain(website)
     found = Organization.objects.filter(normalized_name=normalized).first()
     if found is None and domain:
         found = Organization.objects.filter(website_domain=domain).first()

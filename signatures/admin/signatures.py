@@ -18,6 +18,7 @@ from signatures import services, trust
 from signatures.exports import staff_csv
 from signatures.forms import clean_new_name_of
 from signatures.models import Signature
+from signatures.trust.domains import email_domain
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -279,7 +280,7 @@ class SignatureAdmin(admin.ModelAdmin):
                         record.letter.title,
                         record.name,
                         record.get_status_display(),
-                        trust.email_domain(record.contact_email),
+                        email_domain(record.contact_email),
                     )
                     for record in history
                 ),

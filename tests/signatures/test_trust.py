@@ -2,6 +2,7 @@ import pytest
 
 from signatures import trust
 from signatures.models import Signature
+from signatures.trust import domains, names
 from tests.factories import make_known_organization, make_letter, make_signature, submit_signature
 
 
@@ -17,7 +18,7 @@ from tests.factories import make_known_organization, make_letter, make_signature
     ],
 )
 def test_email_domain_matches_website_ignoring_www_case_and_subdomains(email, website):
-    assert trust.domains_match(trust.email_domain(email), trust.website_domain(website))
+    assert domains.domains_match(domains.email_domain(email), domains.website_domain(website))
 
 
 @pytest.mark.parametrize(
@@ -29,17 +30,17 @@ def test_email_domain_matches_website_ignoring_www_case_and_subdomains(email, we
     ],
 )
 def test_email_domain_from_elsewhere_does_not_match_website(email, website):
-    assert not trust.domains_match(trust.email_domain(email), trust.website_domain(website))
+    assert not domains.domains_match(domains.email_domain(email), domains.website_domain(website))
 
 
 def test_website_domain_drops_scheme_port_path_and_www():
-    assert trust.website_domain("https://www.Example.org:8443/page?x=1") == "example.org"
-    assert trust.website_domain("") == ""
+    assert domains.website_domain("https://www.Example.org:8443/page?x=1") == "example.org"
+    assert domains.website_domain("") == ""
 
 
 def test_pages_on_shared_hosts_do_not_identify_an_organization():
-    assert trust.identity_domain("https://www.facebook.com/aclu-wa") == ""
-    assert trust.identity_domain("https://aclu-wa.wordpress.com") == "aclu-wa.wordpress.com"
+    assert domains.identity_domain("https://www.facebook.com/aclu-wa") == ""
+    assert domains.identity_domain("https://aclu-wa.wordpress.com") == "aclu-wa.wordpress.com"
 
 
 @pytest.mark.parametrize(
@@ -49,12 +50,12 @@ def test_pages_on_shared_hosts_do_not_identify_an_organization():
      "yahoo.co.uk", "zoho.com"],
 )  # fmt: skip
 def test_common_free_mail_providers_are_recognised(domain):
-    assert trust.is_free_mail(domain)
+    assert domains.is_free_mail(domain)
 
 
 @pytest.mark.parametrize("domain", ["aclu-wa.org", "gmx.example.org", "mail.aclu.org"])
 def test_organization_domains_are_not_free_mail(domain):
-    assert not trust.is_free_mail(domain)
+    assert not domains.is_free_mail(domain)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ def test_organization_domains_are_not_free_mail(domain):
     ],
 )
 def test_names_of_the_same_organization_look_alike(first, second):
-    assert trust.names_look_alike(first, second)
+    assert names.names_look_alike(first, second)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_names_of_the_same_organization_look_alike(first, second):
     ],
 )
 def test_names_of_different_organizations_do_not_look_alike(first, second):
-    assert not trust.names_look_alike(first, second)
+    assert not names.names_look_alike(first, second)
 
 
 @pytest.mark.django_db
