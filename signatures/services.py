@@ -290,6 +290,20 @@ def _review(signature, reviewer, *, allowed, status, reason) -> bool:
     return bool(updated)
 
 
+def signature_staff_edit(*, signature: Signature, changed_fields) -> None:
+    """Save staff's edit from the signature page: only the fields they changed, so that a
+    confirmation or withdrawal by the signer that landed while the page was open is not
+    overwritten with the status the page was loaded with. The flags of the signature, and of
+    the look-alikes and records it had before the edit, are refreshed."""
+    with transaction.atomic():
+        before = trust.assess(Signature.objects.filter(pk=signature.pk)).get(signature.pk)
+        signature.save(update_fields=[*changed_fields, "updated_at"])
+        others = []
+        if before is not None:
+            others = [alike.signature for alike in before.look_alikes] + before.history
+        signature_refresh_risk(signatures=[signature, *others])
+
+
 def signature_set_group(*, signatures, group) -> int:
     """Lists the signatures under `group`, or under no group when it is None. Only signatures
     of the group's own letter move; returns how many did."""

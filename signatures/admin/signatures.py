@@ -5,11 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -179,16 +178,8 @@ class SignatureAdmin(admin.ModelAdmin):
         return super().get_ordering(request)
 
     def save_model(self, request, obj, form, change):
-        # Flags of the look-alikes the signature had before the edit may change too.
-        before = trust.assess(Signature.objects.filter(pk=obj.pk)).get(obj.pk)
-        # Only what staff changed: a confirmation or withdrawal by the signer that lands while
-        # this form is open must not be overwritten with the status the form was loaded with.
         changed = [name for name in form.changed_data if name in self.editable_model_fields]
-        obj.save(update_fields=[*changed, "updated_at"])
-        others = []
-        if before is not None:
-            others = [alike.signature for alike in before.look_alikes] + before.history
-        services.signature_refresh_risk(signatures=[obj, *others])
+        services.signature_staff_edit(signature=obj, changed_fields=changed)
 
     @cached_property
     def editable_model_fields(self):
@@ -212,21 +203,14 @@ class SignatureAdmin(admin.ModelAdmin):
     def look_alikes_display(self, obj):
         # Names only, at most two, to keep rows short; the change page gives the reasons.
         alikes = self._assessment(obj).look_alikes
-        shown = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse("admin:signatures_signature_change", args=[a.signature.pk]),
-                    a.signature.name,
-                )
-                for a in alikes[:2]
-            ),
+        more = len(alikes) - 2
+        return render_to_string(
+            "admin/signatures/signature/_look_alikes.html",
+            {
+                "shown": alikes[:2],
+                "more": _("+%(count)d more") % {"count": more} if more > 0 else "",
+            },
         )
-        if len(alikes) > 2:
-            more = _("+%(count)d more") % {"count": len(alikes) - 2}
-            shown = format_html("{} {}", shown, more)
-        return shown or "—"
 
     @admin.display(description=_("risk"), ordering="-risk_score")
     def risk_display(self, obj):
@@ -241,50 +225,21 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("signals"))
     def trust_signals(self, obj):
         assessment = self._assessment(obj)
-        match = {True: _("yes"), False: _("no"), None: _("no website given")}
-        rows = [
-            (_("Email domain"), assessment.email_domain or "—"),
-            (_("Website domain"), assessment.website_domain or "—"),
-            (_("Email matches website"), match[assessment.email_matches_website]),
-            (_("Free-mail provider"), _("yes") if assessment.free_mail else _("no")),
-            (
-                _("Known email domains of this organization"),
-                ", ".join(sorted(assessment.known_domains)) or "—",
-            ),
-            (
-                _("Impostor signals"),
-                "; ".join(str(flag.label) for flag in assessment.flags) or _("none"),
-            ),
-        ]
-        table = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows)
-        return format_html(
-            "<table>{}</table><p>{}: {}</p>",
-            table,
-            _("Looks like"),
-            self.look_alikes_display(obj),
+        return render_to_string(
+            "admin/signatures/signature/_trust_signals.html",
+            {
+                "assessment": assessment,
+                "known_domains": sorted(assessment.known_domains),
+                "look_alikes": self.look_alikes_display(obj),
+            },
         )
 
     @admin.display(description=_("signed other letters"))
     def organization_history(self, obj):
         history = self._assessment(obj).history
-        if not history:
-            return _("No other letters.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> — {} — {} ({})</li>',
-                (
-                    (
-                        reverse("admin:signatures_signature_change", args=[record.pk]),
-                        record.letter.title,
-                        record.name,
-                        record.get_status_display(),
-                        email_domain(record.contact_email),
-                    )
-                    for record in history
-                ),
-            ),
+        return render_to_string(
+            "admin/signatures/signature/_organization_history.html",
+            {"history": [(record, email_domain(record.contact_email)) for record in history]},
         )
 
     @admin.display(description=_("location"), ordering="city")
