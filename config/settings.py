@@ -46,8 +46,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Instead of LocaleMiddleware, which keeps the choice in a cookie: public pages must stay
-    # cookie-free and cacheable, so the language comes from ?lang= or the browser.
+    # Instead of LocaleMiddleware, whose only ways to choose a language are a URL prefix (every
+    # shared public URL would change) and the language cookie (which shared caches, keyed on
+    # the URL and Accept-Language, cannot see): here it is ?lang= or the browser's choice.
     "letters.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

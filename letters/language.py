@@ -52,8 +52,11 @@ def language_neutral(view):
 
 
 class LanguageMiddleware:
-    """Used instead of Django's LocaleMiddleware, which remembers the choice in a cookie and
-    would make every public page uncacheable."""
+    """Used instead of Django's LocaleMiddleware. Besides the browser's Accept-Language, that
+    one lets a reader choose only by a URL prefix (i18n_patterns, which would change every
+    public URL people have shared) or by the language cookie that set_language writes. A page
+    that depends on a cookie can't be kept by a shared cache, which sees only the URL and the
+    headers named in Vary; so the explicit choice here is `?lang=`, part of the URL."""
 
     def __init__(self, get_response):
         self.get_response = get_response
