@@ -54,7 +54,8 @@ class LetterAdminForm(forms.ModelForm):
         model = Letter
         fields = (
             "title", "slug", "language", "status", "signing_deadline", "letter_date", "addressees",
-            "salutation", "body", "closing", "description", "grouping",
+            "salutation", "body", "closing", "description", "grouping", "organizers",
+            "contact_email",
         )  # fmt: skip
         field_classes = {"addressees": LetterTextField, "body": LetterTextField}
 

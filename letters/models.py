@@ -89,6 +89,23 @@ class Letter(LetterTextMixin, models.Model):
             "in the order set below; regions alphabetically."
         ),
     )
+    organizers = models.TextField(
+        _("organizers"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "The organizations running this letter, one per line, as the public reads them."
+        ),
+    )
+    contact_email = models.EmailField(
+        _("organizers’ contact address"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "Where signers, the press and the addressees can write to the organizers. Shown on "
+            "the letter’s page; mail about the letter carries it as the address to reply to."
+        ),
+    )
     signing_deadline = models.DateTimeField(
         _("signing deadline"),
         null=True,
@@ -122,6 +139,10 @@ class Letter(LetterTextMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("letters:detail", kwargs={"slug": self.slug})
+
+    @property
+    def organizer_names(self):
+        return [line.strip() for line in self.organizers.splitlines() if line.strip()]
 
     @property
     def is_public(self):

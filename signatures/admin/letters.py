@@ -69,7 +69,7 @@ class LetterAdmin(admin.ModelAdmin):
             _("The letter"),
             {"fields": ("letter_date", "addressees", "salutation", "body", "closing")},
         ),
-        (_("Publishing"), {"fields": ("description", "grouping")}),
+        (_("Publishing"), {"fields": ("organizers", "contact_email", "description", "grouping")}),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"
