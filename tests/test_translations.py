@@ -8,6 +8,7 @@ import gettext
 import re
 from pathlib import Path
 
+import polib
 from django.conf import settings
 from django.utils.translation.template import templatize
 
@@ -27,40 +28,21 @@ GETTEXT_FUNCTIONS = {
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sd]")
 
 
-def _po_string(lines: list[str]) -> str:
-    return "".join(ast.literal_eval(line) for line in lines)
+def po_entries(path: Path) -> list[polib.POEntry]:
+    """Every entry of a .po file, obsolete ones included; the header is not an entry."""
+    return list(polib.pofile(str(path)))
 
 
-def po_entries(path: Path) -> list[dict]:
-    """The entries of a .po file: context, msgid, plural, msgstr (a list), flags, obsolete."""
-    entries = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry = {"context": None, "plural": None, "msgstr": [], "flags": set(), "obsolete": False}
-        key, parts = None, {}
-        for line in block.strip().splitlines():
-            if line.startswith("#~"):
-                entry["obsolete"] = True
-                line = line[2:].strip()
-            elif line.startswith("#,"):
-                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-                continue
-            elif line.startswith("#"):
-                continue
-            if line.startswith('"'):
-                parts[key].append(line)
-                continue
-            key, _, value = line.partition(" ")
-            parts[key] = [value]
-        if "msgid" not in parts:
-            continue
-        entry["msgid"] = _po_string(parts.pop("msgid"))
-        if "msgctxt" in parts:
-            entry["context"] = _po_string(parts.pop("msgctxt"))
-        if "msgid_plural" in parts:
-            entry["plural"] = _po_string(parts.pop("msgid_plural"))
-        entry["msgstr"] = [_po_string(parts[k]) for k in sorted(parts) if k.startswith("msgstr")]
-        entries.append(entry)
-    return [entry for entry in entries if entry["msgid"]]
+def key(entry: polib.POEntry) -> tuple:
+    """The entry as the code asks for it: (context, msgid, plural), absent parts as None."""
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+
+
+def translations(entry: polib.POEntry) -> list[str]:
+    """The msgstr, or each plural form's msgstr in order."""
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[n] for n in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
 
 
 def _template_messages() -> set[tuple]:
@@ -102,7 +84,7 @@ def _message(roles, values) -> tuple:
 
 
 def test_every_message_in_the_templates_and_code_is_in_the_spanish_catalog():
-    catalog = {(e["context"], e["msgid"], e["plural"]) for e in po_entries(CATALOG / "django.po")}
+    catalog = {key(entry) for entry in po_entries(CATALOG / "django.po")}
     wanted = _template_messages() | _python_messages()
 
     assert wanted - catalog == set(), "run makemessages -l es and translate the new messages"
@@ -113,18 +95,18 @@ def test_every_spanish_message_is_translated_and_none_is_fuzzy_or_obsolete():
     entries = po_entries(CATALOG / "django.po")
 
     assert len(entries) > 300
-    assert [e["msgid"] for e in entries if "fuzzy" in e["flags"]] == []
-    assert [e["msgid"] for e in entries if e["obsolete"]] == []
-    assert [e["msgid"] for e in entries if not all(e["msgstr"])] == []
+    assert [e.msgid for e in entries if "fuzzy" in e.flags] == []
+    assert [e.msgid for e in entries if e.obsolete] == []
+    assert [e.msgid for e in entries if not all(translations(e))] == []
 
 
 def test_spanish_messages_keep_every_placeholder():
     for entry in po_entries(CATALOG / "django.po"):
-        source = set(PLACEHOLDER.findall(entry["msgid"] + (entry["plural"] or "")))
-        for translation in entry["msgstr"]:
+        source = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
+        for translation in translations(entry):
             # A singular may leave out the count ("una firma"), nothing else.
             missing = source - set(PLACEHOLDER.findall(translation))
-            assert missing <= {"%(counter)s", "%d"} if entry["plural"] else not missing, entry
+            assert missing <= {"%(counter)s", "%d"} if entry.msgid_plural else not missing, entry
 
 
 def test_committed_mo_file_is_compiled_from_the_po_file():
@@ -132,11 +114,12 @@ def test_committed_mo_file_is_compiled_from_the_po_file():
         compiled = gettext.GNUTranslations(mo)
 
     for entry in po_entries(CATALOG / "django.po"):
-        context, msgid, plural = entry["context"], entry["msgid"], entry["plural"]
+        context, msgid, plural = key(entry)
+        forms = translations(entry)
         if plural:
-            assert compiled.ngettext(msgid, plural, 1) == entry["msgstr"][0]
-            assert compiled.ngettext(msgid, plural, 5) == entry["msgstr"][-1]
+            assert compiled.ngettext(msgid, plural, 1) == forms[0]
+            assert compiled.ngettext(msgid, plural, 5) == forms[-1]
         elif context:
-            assert compiled.pgettext(context, msgid) == entry["msgstr"][0]
+            assert compiled.pgettext(context, msgid) == forms[0]
         else:
-            assert compiled.gettext(msgid) == entry["msgstr"][0]
+            assert compiled.gettext(msgid) == forms[0]

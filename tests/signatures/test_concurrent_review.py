@@ -1,10 +1,14 @@
-"""Moderators and signers acting on related signatures at the same moment (PostgreSQL row
-locks; on SQLite, transactions simply take turns)."""
+"""Moderators and signers acting on related signatures at the same moment.
 
-import contextlib
+The race is PostgreSQL's: each transaction locks its own signature, then both refresh the
+trust flags of the other's look-alike. On SQLite there is no such moment: an IMMEDIATE
+transaction locks the whole database at BEGIN, so the second action waits for the first to
+commit, and these tests check that both succeed in turn."""
+
 import threading
 
 import pytest
+from django.db import connection
 
 from signatures import services, trust
 from signatures.models import Signature
@@ -16,21 +20,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def in_step(monkeypatch):
-    """Holds both threads once at trust.assess, after each has locked its own signature, so
-    they reach the risk refresh together. The real assess then runs."""
-    barrier = threading.Barrier(2)
+    """On PostgreSQL, holds both threads once at trust.assess, after each has locked its own
+    signature, so they reach the risk refresh together; the real assess then runs. A thread
+    that waits in vain raises BrokenBarrierError, which run_together reports, and the test
+    fails if the two threads did not both pass the meeting point: without it nothing raced.
+    On SQLite the threads cannot meet there (see above), so they are left to take turns."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    barrier = threading.Barrier(2, timeout=10)
     real_assess = trust.assess
-    waited = set()
+    arrived, met = set(), []
 
     def assess_in_step(signatures):
-        if threading.get_ident() not in waited:
-            waited.add(threading.get_ident())
-            # On SQLite the other transaction waits for ours to finish: the barrier breaks.
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=2)
+        if threading.get_ident() not in arrived:
+            arrived.add(threading.get_ident())
+            barrier.wait()
+            met.append(threading.get_ident())
         return real_assess(signatures)
 
     monkeypatch.setattr(trust, "assess", assess_in_step)
+    yield
+    assert len(met) == 2, "the two threads did not meet at trust.assess: nothing raced"
 
 
 def look_alikes(letter):

@@ -1,19 +1,18 @@
 """The outbox and its delivery task, on the in-process task backend of the test settings."""
 
 import threading
-import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.mail.backends import locmem
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from signatures import outbox
 from signatures.mail import queue_mail
 from signatures.models import OutgoingMail
+from tests.concurrency import run_together
 from tests.factories import make_signature, sign_form_data
 from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
 
@@ -177,11 +176,19 @@ def test_loopback_smtp_server_receives_what_the_task_sends(letter, settings):
     assert message.get_content().replace("\r\n", "\n").strip() == mail.body.strip()
 
 
-class SlowLocmemBackend(locmem.EmailBackend):
-    """A mail server that takes a second to accept a message."""
+class HeldLocmemBackend(locmem.EmailBackend):
+    """A mail server that holds each message until the test lets it go: it sets `sending`
+    once a message reaches it and accepts the message only after `release` is set."""
+
+    def __init__(self, *, sending: threading.Event, release: threading.Event, **options):
+        super().__init__(**options)
+        self.sending, self.release = sending, release
 
     def send_messages(self, messages):
-        time.sleep(1)
+        self.sending.set()
+        if not self.release.wait(timeout=10):
+            # deliver_mail records this as a failed attempt, which fails the test below.
+            raise TimeoutError("the test never let the message through")
         return super().send_messages(messages)
 
 
@@ -191,32 +198,35 @@ def test_two_copies_of_the_task_running_at_once_send_the_mail_once(settings):
 
     from tests.factories import make_letter
 
+    sending, second_copy_done = threading.Event(), threading.Event()
     settings.MAILERS = {
-        "default": {"BACKEND": "tests.signatures.test_mail_delivery.SlowLocmemBackend"}
+        "default": {
+            "BACKEND": "tests.signatures.test_mail_delivery.HeldLocmemBackend",
+            "OPTIONS": {"sending": sending, "release": second_copy_done},
+        }
     }
     signature = make_signature(make_letter())
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     mail = queue_mail(signature=signature, kind="approved")
     sent_mail.outbox = []
-    results = []
+    results = {}
 
-    def deliver(delay):
+    def first_copy():
+        results["first"] = outbox.deliver_mail.call(mail.pk)
+
+    def second_copy():
+        # Runs exactly while the first copy is talking to the mail server.
         try:
-            time.sleep(delay)  # the second copy starts while the first is talking to the server
-            results.append(outbox.deliver_mail.call(mail.pk))
+            assert sending.wait(timeout=10), "the first copy never reached the mail server"
+            results["second"] = outbox.deliver_mail.call(mail.pk)
         finally:
-            connection.close()
+            second_copy_done.set()
 
-    threads = [threading.Thread(target=deliver, args=(delay,)) for delay in (0, 0.3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    errors = run_together(first_copy, second_copy)
 
-    # The second copy finds the first one's lease ("not due yet"), or, on a slow machine,
-    # loses the race for the claim itself.
-    assert sorted(results)[-1] == "sent"
-    assert sorted(results)[0] in ("not due yet", "claimed by another worker")
+    assert errors == []
+    # The second copy finds the first one's lease on the row: the mail is not due.
+    assert results == {"first": "sent", "second": "not due yet"}
     assert len(sent_mail.outbox) == 1
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == (OutgoingMail.Status.SENT, 1)

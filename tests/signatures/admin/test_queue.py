@@ -1,0 +1,150 @@
+"""The moderation queue: its columns, the needs-attention filter and the others, search, and
+what a page of it costs in queries."""
+
+import re
+
+import pytest
+
+from letters.models import Letter, LetterGroup
+from signatures import trust
+from signatures.models import Signature
+from tests.factories import make_known_organization, make_letter, make_signature, submit_signature
+from tests.signatures.admin.pages import CHANGELIST, row_names
+
+pytestmark = pytest.mark.django_db
+
+# Session and user; the letter and revision filters' choices; the counts and the page; its
+# trust assessment, in one batch; the groups for every row's select, read once; the dates.
+CHANGELIST_QUERIES = 14
+
+
+def _known_organization_and_impostor(letter):
+    make_known_organization()
+    return submit_signature(
+        letter, name="ACLU of Washington", website="", contact_email="aclu.wa@gmail.com"
+    )
+
+
+def test_impostor_sorts_first_under_needs_attention(staff_client):
+    letter = make_letter()
+    submit_signature(letter, name="Small Group", contact_email="small.group@gmail.com")
+    submit_signature(letter, name="Transit Justice Alliance")
+    submit_signature(
+        letter,
+        name="Bay Area Tenants",
+        website="https://tenants.example",
+        contact_email="x@elsewhere.example",
+    )
+    impostor = _known_organization_and_impostor(letter)
+
+    response = staff_client.get(
+        CHANGELIST, {"attention": "any", "letter__id__exact": letter.pk, "status": "pending"}
+    )
+
+    assert response.status_code == 200
+    assert row_names(response) == [impostor.name, "Bay Area Tenants", "Small Group"]
+
+
+def test_needs_attention_filters_by_a_single_signal(staff_client):
+    letter = make_letter()
+    impostor = _known_organization_and_impostor(letter)
+    submit_signature(letter, name="Small Group", contact_email="small.group@gmail.com")
+
+    response = staff_client.get(
+        CHANGELIST, {"attention": trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN.value}
+    )
+
+    assert row_names(response) == [impostor.name]
+
+
+def test_changelist_shows_signals_at_a_glance(staff_client):
+    letter = make_letter()
+    submit_signature(
+        letter,
+        name="American Civil Liberties Union of Washington",
+        website="https://aclu-wa.org",
+        contact_email="director@aclu-wa.org",
+    )
+    submit_signature(
+        letter,
+        name="ACLU of Washington",
+        website="https://aclu-wa.org",
+        contact_email="someone@gmail.com",
+    )
+
+    response = staff_client.get(CHANGELIST, {"letter__id__exact": letter.pk})
+
+    html = response.content.decode()
+    look_alikes = re.findall(r'<td class="field-look_alikes_display">(.*?)</td>', html)
+    assert sorted(re.sub("<[^>]+>", "", cell) for cell in look_alikes) == [
+        "ACLU of Washington",
+        "American Civil Liberties Union of Washington",
+    ]
+    assert '<td class="field-free_mail">free-mail</td>' in html
+    assert '<td class="field-free_mail">—</td>' in html
+    assert 'alt="True"' in html and 'alt="False"' in html
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_changelist_costs_the_same_queries_for_5_rows_or_50(
+    staff_client, django_assert_num_queries, rows
+):
+    """Every row shows trust columns (its organization's other letters, its look-alikes) and
+    a select of groups: the page assesses its rows in one batch and reads the groups once."""
+    grouped = make_letter(grouping=Letter.Grouping.GROUP)
+    for order in (1, 2):
+        LetterGroup.objects.create(letter=grouped, name=f"Group {order}", order=order)
+    letters = [grouped, make_letter()]
+    for n in range(rows):
+        # Organizations sign both letters, so rows have histories to show.
+        submit_signature(
+            letters[n % 2], status=Signature.Status.APPROVED, name=f"Member group {n // 2}"
+        )
+    submit_signature(letters[0], name="Membr group 0")
+
+    with django_assert_num_queries(CHANGELIST_QUERIES):
+        response = staff_client.get(CHANGELIST)
+
+    result_list = response.context["cl"].result_list
+    assert len(result_list) == rows + 1
+    assert any(row.assessment.history for row in result_list)
+    assert any(row.assessment.look_alikes for row in result_list)
+    group_option = f">Group 2 ({grouped.title})</option>"
+    assert response.content.decode().count(group_option) == rows + 1
+
+
+def test_changelist_shows_the_queue_columns(staff_client, letter):
+    make_signature(
+        letter, name="Riders for Privacy", city="Oakland", region="CA",
+        contact_name="Ana Ruiz", contact_email="ana@riders.example.org",
+        status=Signature.Status.PENDING,
+    )  # fmt: skip
+    html = staff_client.get(CHANGELIST).content.decode()
+    for text in ("Riders for Privacy", "Oakland, CA", "Ana Ruiz", "ana@riders.example.org",
+                 "Awaiting review", letter.title):  # fmt: skip
+        assert text in html
+
+
+def test_filters_by_letter_status_and_lead_signer(staff_client, letter):
+    other = make_letter(title="Another letter")
+    make_signature(letter, name="Wanted Org", status=Signature.Status.PENDING)
+    make_signature(letter, name="Approved Org")
+    make_signature(other, name="Other Letter Org", status=Signature.Status.PENDING)
+    make_signature(letter, name="Lead Org", is_lead=True)
+    response = staff_client.get(
+        CHANGELIST, {"letter__id__exact": letter.pk, "status__exact": "pending"}
+    )
+    assert row_names(response) == ["Wanted Org"]
+    response = staff_client.get(CHANGELIST, {"is_lead__exact": "1"})
+    assert row_names(response) == ["Lead Org"]
+
+
+@pytest.mark.parametrize("term", ["riders", "ana@riders", "Ana Ruiz", "riders-site"])
+def test_search_by_organization_contact_email_and_website(staff_client, letter, term):
+    make_signature(
+        letter, name="Riders for Privacy", contact_name="Ana Ruiz",
+        contact_email="ana@riders.example.org", website="https://riders-site.example.org",
+    )  # fmt: skip
+    make_signature(letter, name="Unrelated", contact_name="Bo", contact_email="bo@x.example.org")
+    response = staff_client.get(CHANGELIST, {"q": term})
+    assert row_names(response) == ["Riders for Privacy"]
