@@ -301,6 +301,9 @@ class OutgoingMail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("to"), max_length=254)
+    # The letter's organizers, so that a signer's reply reaches people rather than the
+    # sending address; empty for mail with nobody particular to answer to.
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     # Names and titles of up to 200 characters each go into it; a mail must never fail to be
     # stored (and take the signature with it) over a long subject.
     subject = models.TextField(_("subject"))
