@@ -92,6 +92,11 @@ class SignatureQuerySet(models.QuerySet):
         """Standing entries whose contact has agreed to the letter's text."""
         return self.filter(status__in=CONFIRMED_STATUSES)
 
+    def to_ask_again(self):
+        """Whom a material change of the text mails: confirmed entries whose contact details
+        are still kept."""
+        return self.confirmed().filter(contacts_purged_at__isnull=True).exclude(contact_email="")
+
     def contacts_due_for_purge(self, *, cutoff):
         """Signatures still holding contact details on letters whose signing ended before
         cutoff: closed by staff, or past their signing deadline."""

@@ -201,19 +201,27 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
     return bool(updated)
 
 
-def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevision:
+@dataclass(frozen=True)
+class LetterRevised:
+    revision: LetterRevision
+    mailed: int  # how many signers were asked to re-confirm
+
+
+def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevised:
     """Save staff's edit of an agreed letter's text as the next revision (`letter` carries the
     edited, not yet saved, text). A material change mails every signer who stands behind the
     letter (confirmed, and not rejected or withdrawn) a link to re-confirm or withdraw; a typo
-    fix asks nobody again."""
+    fix asks nobody again. The letter's admin form says beforehand how many that will be."""
     with transaction.atomic():
         revision = letter_record_revision(
             letter=letter, changed_by=changed_by, kind=kind, note=note
         )
+        mailed = 0
         if revision.is_material:
-            for signature in letter.signatures.confirmed().select_related("letter"):
+            for signature in letter.signatures.to_ask_again().select_related("letter"):
                 queue_mail(signature=signature, kind="reconfirm", extra={"revision": revision})
-        return revision
+                mailed += 1
+        return LetterRevised(revision=revision, mailed=mailed)
 
 
 def signature_approve(*, signatures, reviewer, seen_at=None) -> int:

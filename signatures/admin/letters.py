@@ -3,11 +3,12 @@ who signed (counts by status, linked to the queue) and because saving a material
 those signers again, which the document itself knows nothing of. Its form is the letter's own
 (letters/forms.py)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from letters.forms import LetterAdminForm
 from letters.models import Letter, LetterGroup, LetterRevision
@@ -63,7 +64,17 @@ class LetterAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("title", "slug", "language", "status", "signing_deadline", "page_link")},
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "language",
+                    "status",
+                    "signing_deadline",
+                    "open_without_deadline",
+                    "page_link",
+                )  # fmt: skip
+            },
         ),
         (
             _("The letter"),
@@ -75,23 +86,40 @@ class LetterAdmin(admin.ModelAdmin):
     date_hierarchy = "letter_date"
     revision_fieldset = (
         _("Revision"),
-        {"fields": ("revision_kind", "revision_note")},
+        {"fields": ("revision_kind", "revision_note", "confirm_mailing")},
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self.fieldsets
+        if obj is not None and obj.status == Letter.Status.OPEN:
+            # Confirmed when the letter is opened; an open letter has nothing to confirm.
+            first, options = fieldsets[0]
+            fields = tuple(name for name in options["fields"] if name != "open_without_deadline")
+            fieldsets = ((first, options | {"fields": fields}), *fieldsets[1:])
         # Asked only of letters whose text someone has agreed to.
         if obj is not None and obj.text_is_agreed:
-            return (*self.fieldsets[:2], self.revision_fieldset, *self.fieldsets[2:])
-        return self.fieldsets
+            return (*fieldsets[:2], self.revision_fieldset, *fieldsets[2:])
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         if change and form.makes_revision:
-            services.letter_revise(
+            revised = services.letter_revise(
                 letter=obj,
                 changed_by=request.user,
                 kind=form.cleaned_data["revision_kind"],
                 note=form.cleaned_data["revision_note"],
             )
+            if revised.revision.is_material:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d signer was emailed to re-confirm or withdraw.",
+                        "%(count)d signers were emailed to re-confirm or withdraw.",
+                        revised.mailed,
+                    )
+                    % {"count": revised.mailed},
+                    messages.SUCCESS,
+                )
         else:
             super().save_model(request, obj, form, change)
 
