@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from letters.forms import LetterAdminForm
 from letters.models import Letter, LetterGroup, LetterRevision
 from signatures import services
+from signatures.admin.publishing import publishing_kit
 from signatures.models import Signature
 
 
@@ -84,6 +85,11 @@ class LetterAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"
+
+    class Media:
+        css = {"all": ("signatures/admin/desk.css",)}
+        js = ("signatures/admin/desk.js",)
+
     revision_fieldset = (
         _("Revision"),
         {"fields": ("revision_kind", "revision_note", "confirm_mailing")},
@@ -100,6 +106,11 @@ class LetterAdmin(admin.ModelAdmin):
         if obj is not None and obj.text_is_agreed:
             return (*fieldsets[:2], self.revision_fieldset, *fieldsets[2:])
         return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["publishing_kit"] = publishing_kit(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change and form.makes_revision:
