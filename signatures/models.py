@@ -331,3 +331,25 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class ReviewDigestSubscription(models.Model):
+    """A staff member who asked to be mailed when signatures await review
+    (signatures/digest.py sends it, at most once an hour)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_digest",
+        verbose_name=_("staff member"),
+    )
+    # Also the moment up to which work was reported: the next digest waits for newer work.
+    last_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review digest subscription")
+        verbose_name_plural = _("review digest subscriptions")
+
+    def __str__(self):
+        return str(self.user)
