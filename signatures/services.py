@@ -13,7 +13,14 @@ from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
 from signatures.mail import queue_mail
-from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
+from signatures.models import (
+    Organization,
+    OutgoingMail,
+    Signature,
+    SignatureImport,
+    normalize_organization_name,
+    signing_ended_before,
+)
 from signatures.trust.domains import identity_domain
 
 
@@ -411,11 +418,16 @@ def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
     with transaction.atomic():
         due = Signature.objects.contacts_due_for_purge(cutoff=cutoff)
         ids = list(due.values_list("pk", flat=True))
+        # Imported spreadsheets hold the contacts of their rows, imported or not.
+        imports = SignatureImport.objects.filter(signing_ended_before(cutoff))
         counts = {
             "signatures": len(ids),
             "letters": Signature.objects.filter(pk__in=ids).values("letter").distinct().count(),
             "mails": OutgoingMail.objects.filter(signature__in=ids).count(),
+            "imports": imports.count(),
         }
+        if not dry_run:
+            imports.delete()
         if not dry_run and ids:
             # The stored mails hold the contact's address and name in their body.
             OutgoingMail.objects.filter(signature__in=ids).delete()

@@ -110,6 +110,9 @@ class LetterAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["publishing_kit"] = publishing_kit(obj)
+            context["import_url"] = (
+                f"{reverse('admin:signatures_signatureimport_add')}?letter={obj.pk}"
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
