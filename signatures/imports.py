@@ -82,8 +82,11 @@ def _candidates() -> dict[str, set[str]]:
         with translation.override(language):
             for name in FIELDS:
                 labels.setdefault(name, set()).add(_normalize_header(str(FIELD_LABELS[name])))
+    # Field names too (our staff export's headers), except a bare "name", which is ambiguous.
     return {
-        name: {_normalize_header(h) for h in (*HEADERS[name], name)} | labels[name]
+        name: {_normalize_header(h) for h in HEADERS[name]}
+        | labels[name]
+        | ({_normalize_header(name)} - set(AMBIGUOUS_HEADERS["name"]))
         for name in FIELDS
     }
 
