@@ -3,6 +3,8 @@ spreadsheet of earlier signers waiting to be imported, and an admin account.
 Safe to run again: it only adds what is missing, and prints the password only when it creates
 the account."""
 
+import csv
+import io
 import secrets
 from datetime import timedelta
 
@@ -64,14 +66,20 @@ IMPOSTOR = ("Digital Rights Coalition Inc.", "Washington", "DC", "drc.official@g
 
 # The responses of the form the coalition ran before, as Google Forms exports them: new
 # organizations, one already on the letter, a look-alike, a row with a mistake.
-EARLIER_FORM = """\
-Timestamp,Organization name,Organization website,City,State,Country,Your name,Email Address,Group
-2026-09-02 10:14:00,Prairie Privacy Project,https://prairieprivacy.example.org,Lincoln,NE,United States,Jo Ames,jo@prairieprivacy.example.org,State and local organizations
-2026-09-02 11:40:00,Coalition for Fair Fares,fairfares.example.org,Baltimore,MD,United States,Lee Park,lee@fairfares.example.org,National organizations
-2026-09-03 09:05:00,Riders for Privacy,https://ridersforprivacy.example.org,Oakland,CA,United States,Contact 1,contact1@ridersforprivacy.example.org,National organizations
-2026-09-03 15:22:00,Library Freedom Network Inc,,Boston,MA,United States,Sam Roe,sam@lfn.example.org,National organizations
-2026-09-04 08:30:00,Southside Transit Riders,,Chicago,IL,United States,Ari Cole,ari at southside,State and local organizations
-"""
+EARLIER_FORM = [
+    ("Timestamp", "Organization name", "Organization website", "City", "State", "Country",
+     "Your name", "Email Address", "Group"),
+    ("2026-09-02 10:14", "Prairie Privacy Project", "https://prairieprivacy.example.org",
+     "Lincoln", "NE", "United States", "Jo Ames", "jo@prairieprivacy.example.org", LOCAL),
+    ("2026-09-02 11:40", "Coalition for Fair Fares", "fairfares.example.org", "Baltimore", "MD",
+     "United States", "Lee Park", "lee@fairfares.example.org", NATIONAL),
+    ("2026-09-03 09:05", "Riders for Privacy", "https://ridersforprivacy.example.org", "Oakland",
+     "CA", "United States", "Contact 1", "contact1@ridersforprivacy.example.org", NATIONAL),
+    ("2026-09-03 15:22", "Library Freedom Network Inc", "", "Boston", "MA", "United States",
+     "Sam Roe", "sam@lfn.example.org", NATIONAL),
+    ("2026-09-04 08:30", "Southside Transit Riders", "", "Chicago", "IL", "United States",
+     "Ari Cole", "ari at southside", LOCAL),
+]  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -140,7 +148,9 @@ class Command(BaseCommand):
             organization=services.organization_find_or_create(name=name, website=""),
         ))  # fmt: skip
         services.signature_refresh_risk(signatures=signatures)
-        content = EARLIER_FORM.encode()
+        out = io.StringIO()
+        csv.writer(out).writerows(EARLIER_FORM)
+        content = out.getvalue().encode()
         imports.signature_import_create(
             letter=letter,
             file_name="Earlier form responses.csv",
