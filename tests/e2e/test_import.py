@@ -53,10 +53,12 @@ def test_staff_import_a_300_row_spreadsheet_once(page, live_server, tmp_path):
     for text in ("All (300)", "New: 275", "Duplicate: 20", "Invalid: 5"):
         assert verdicts.get_by_text(text).is_visible()
     page.get_by_role("link", name="Invalid: 5").click()
+    page.wait_for_url("**?verdict=invalid")
     rows = page.locator("#import-rows tbody tr")
     assert rows.count() == 5
     assert "Your email: Enter a valid email address." in rows.first.inner_text()
     page.get_by_role("link", name="Duplicate: 20").click()
+    page.wait_for_url("**?verdict=duplicate")
     assert "Already on the letter as “Existing Group 1”" in rows.first.inner_text()
     assert "Looks like “Existing Group 11”" in rows.nth(10).inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
