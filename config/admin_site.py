@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.db.models.base import ModelBase
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +46,47 @@ def lacks_required_second_factor(request) -> bool:
     )
 
 
+# Apps whose models are the machinery under the product (login lock-outs, authenticator
+# devices, the task queue): a superuser may need them to mend something, a moderator never.
+PLUMBING_APP_LABELS = frozenset({"axes", "otp_totp", "django_tasks_database"})
+
+
+class SuperuserOnlyAdmin:
+    """Mixed into the plumbing apps' own admin classes: other staff neither see them on the
+    index nor reach them by URL, whatever permissions their group grants."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 class StaffAdminSite(admin.AdminSite):
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
+    site_header = _("Undersigned")
+    site_title = _("Undersigned")
+    index_title = _("Organizers’ desk")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Third-party apps register their models themselves (at autodiscover), so the
+        # restriction is added here rather than by re-registering each of them.
+        single = isinstance(model_or_iterable, ModelBase)
+        for model in [model_or_iterable] if single else model_or_iterable:
+            model_admin = admin_class or admin.ModelAdmin
+            if model._meta.app_label in PLUMBING_APP_LABELS:
+                model_admin = type(model_admin.__name__, (SuperuserOnlyAdmin, model_admin), {})
+            super().register(model, model_admin, **options)
 
     def has_permission(self, request):
         # A staff member who has a device proved it at login (StaffLoginForm), so only the

@@ -1,6 +1,8 @@
 """Undersigned settings: one module, every deployment choice read from the environment."""
 
 from datetime import timedelta
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -146,7 +148,12 @@ MAILERS = {
         "OPTIONS": _mailer_options.get(_mailer_kind, dict)(),
     }
 }
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Undersigned <letters@localhost>")
+# The sending address, and the name mail shows beside it (the coalition's, say): recipients
+# decide by that name whether to open a message. A name given in DEFAULT_FROM_EMAIL itself
+# ("Name <address>") is kept unless MAIL_FROM_NAME says otherwise.
+_from_name, _from_address = parseaddr(env.str("DEFAULT_FROM_EMAIL", default="letters@localhost"))
+MAIL_FROM_NAME = env.str("MAIL_FROM_NAME", default=_from_name or "Undersigned")
+DEFAULT_FROM_EMAIL = str(Address(display_name=MAIL_FROM_NAME, addr_spec=_from_address))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Mail is delivered by the db_worker process, so a slow or dead mail server never fails a request.

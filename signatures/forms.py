@@ -229,3 +229,28 @@ class ResendConfirmationForm(HumanCheckMixin, forms.Form):
         help_text=_("The address you gave when signing."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class ImportedSignatureForm(forms.ModelForm):
+    """One row of a spreadsheet staff import (signatures/imports.py), validated as the signing
+    form validates a signer's entry: the same fields, rules and messages."""
+
+    class Meta:
+        model = Signature
+        fields = Signature.CORRECTABLE_FIELDS
+        labels = {name: SignatureForm.Meta.labels[name] for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].error_messages["invalid"] = _(
+            "Enter the website’s address, for example https://example.org."
+        )
+        self.fields["contact_name"].required = True
+        self.fields["contact_email"].required = True
+
+    def clean_name(self):
+        return clean_organization_name(self.cleaned_data["name"])
+
+    def validate_unique(self):
+        # Duplicates are the import's to judge (signatures/imports.py), against the letter.
+        pass

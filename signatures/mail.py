@@ -44,5 +44,10 @@ def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMa
         subject = render_to_string(f"signatures/mail/{kind}_subject.txt", context).strip()
         body = render_to_string(f"signatures/mail/{kind}.txt", context)
     return outbox.store(
-        signature=signature, kind=kind, to=signature.contact_email, subject=subject, body=body
+        signature=signature,
+        kind=kind,
+        to=signature.contact_email,
+        subject=subject,
+        body=body,
+        reply_to=signature.letter.contact_email,
     )

@@ -92,12 +92,20 @@ class SignatureQuerySet(models.QuerySet):
         """Standing entries whose contact has agreed to the letter's text."""
         return self.filter(status__in=CONFIRMED_STATUSES)
 
+    def to_ask_again(self):
+        """Whom a material change of the text mails: confirmed entries whose contact details
+        are still kept."""
+        return self.confirmed().filter(contacts_purged_at__isnull=True).exclude(contact_email="")
+
     def contacts_due_for_purge(self, *, cutoff):
         """Signatures still holding contact details on letters whose signing ended before
         cutoff: closed by staff, or past their signing deadline."""
-        return self.filter(contacts_purged_at__isnull=True).filter(
-            models.Q(letter__closed_at__lte=cutoff) | models.Q(letter__signing_deadline__lte=cutoff)
-        )
+        return self.filter(contacts_purged_at__isnull=True).filter(signing_ended_before(cutoff))
+
+
+def signing_ended_before(cutoff) -> models.Q:
+    """Rows of letters closed by staff, or past their signing deadline, before cutoff."""
+    return models.Q(letter__closed_at__lte=cutoff) | models.Q(letter__signing_deadline__lte=cutoff)
 
 
 class Signature(NormalizedNameMixin, models.Model):
@@ -301,6 +309,9 @@ class OutgoingMail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("to"), max_length=254)
+    # The letter's organizers, so that a signer's reply reaches people rather than the
+    # sending address; empty for mail with nobody particular to answer to.
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     # Names and titles of up to 200 characters each go into it; a mail must never fail to be
     # stored (and take the signature with it) over a long subject.
     subject = models.TextField(_("subject"))
@@ -323,3 +334,92 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class ReviewDigestSubscription(models.Model):
+    """A staff member who asked to be mailed when signatures await review
+    (signatures/digest.py sends it, at most once an hour)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_digest",
+        verbose_name=_("staff member"),
+    )
+    # Also the moment up to which work was reported: the next digest waits for newer work.
+    last_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review digest subscription")
+        verbose_name_plural = _("review digest subscriptions")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SignatureImport(models.Model):
+    """A spreadsheet of organizations that signed elsewhere (a form the coalition ran before,
+    say), uploaded by staff and kept, read into rows, until they import it or delete it. Its
+    rows hold contact details: staff-only, and purged with the letter's contacts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be imported")
+        IMPORTED = "imported", _("Imported")
+
+    class Confirmation(models.TextChoices):
+        CONFIRMED = (
+            "confirmed",
+            _("They have agreed already: count them as confirmed (they await review)"),
+        )
+        EMAIL = "email", _("Email each contact a link to confirm, as the signing form does")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="imports", verbose_name=_("letter")
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, editable=False)
+    # The header each imported field was read from, and the rows as [number, {field: text}].
+    columns = models.JSONField(_("columns"), default=dict, editable=False)
+    rows = models.JSONField(default=list, editable=False)
+    confirmation = models.CharField(
+        _("the imported signatures"),
+        max_length=10,
+        choices=Confirmation,
+        default=Confirmation.EMAIL,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, editable=False
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("imported by"),
+    )
+    imported_count = models.PositiveIntegerField(_("signatures added"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signature import")
+        verbose_name_plural = _("signature imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def row_count(self):
+        return len(self.rows)

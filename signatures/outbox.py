@@ -30,10 +30,12 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 SEND_LEASE = timedelta(minutes=10)
 
 
-def store(*, signature, kind: str, to: str, subject: str, body: str) -> OutgoingMail:
+def store(
+    *, signature, kind: str, to: str, subject: str, body: str, reply_to: str = ""
+) -> OutgoingMail:
     """Keep a message in the caller's transaction; the worker gets it once that commits."""
     mail = OutgoingMail.objects.create(
-        signature=signature, kind=kind, to=to, subject=subject, body=body
+        signature=signature, kind=kind, to=to, subject=subject, body=body, reply_to=reply_to
     )
     enqueue_delivery(mail.pk)
     return mail
@@ -74,7 +76,12 @@ def deliver_mail(mail_id: int) -> str:
         return "claimed by another worker"
     mail.attempts += 1
     try:
-        EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to]).send()
+        EmailMessage(
+            subject=mail.subject,
+            body=mail.body,
+            to=[mail.to],
+            reply_to=[mail.reply_to] if mail.reply_to else None,
+        ).send()
     except Exception as error:  # noqa: BLE001 — any failure to hand over is retried
         return _record_failure(mail, error)
     OutgoingMail.objects.filter(pk=mail.pk).update(

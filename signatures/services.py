@@ -13,7 +13,14 @@ from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
 from signatures.mail import queue_mail
-from signatures.models import Organization, OutgoingMail, Signature, normalize_organization_name
+from signatures.models import (
+    Organization,
+    OutgoingMail,
+    Signature,
+    SignatureImport,
+    normalize_organization_name,
+    signing_ended_before,
+)
 from signatures.trust.domains import identity_domain
 
 
@@ -201,19 +208,27 @@ def signature_reconfirm(*, signature: Signature, revision: LetterRevision) -> bo
     return bool(updated)
 
 
-def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevision:
+@dataclass(frozen=True)
+class LetterRevised:
+    revision: LetterRevision
+    mailed: int  # how many signers were asked to re-confirm
+
+
+def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> LetterRevised:
     """Save staff's edit of an agreed letter's text as the next revision (`letter` carries the
     edited, not yet saved, text). A material change mails every signer who stands behind the
     letter (confirmed, and not rejected or withdrawn) a link to re-confirm or withdraw; a typo
-    fix asks nobody again."""
+    fix asks nobody again. The letter's admin form says beforehand how many that will be."""
     with transaction.atomic():
         revision = letter_record_revision(
             letter=letter, changed_by=changed_by, kind=kind, note=note
         )
+        mailed = 0
         if revision.is_material:
-            for signature in letter.signatures.confirmed().select_related("letter"):
+            for signature in letter.signatures.to_ask_again().select_related("letter"):
                 queue_mail(signature=signature, kind="reconfirm", extra={"revision": revision})
-        return revision
+                mailed += 1
+        return LetterRevised(revision=revision, mailed=mailed)
 
 
 def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
@@ -403,11 +418,16 @@ def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
     with transaction.atomic():
         due = Signature.objects.contacts_due_for_purge(cutoff=cutoff)
         ids = list(due.values_list("pk", flat=True))
+        # Imported spreadsheets hold the contacts of their rows, imported or not.
+        imports = SignatureImport.objects.filter(signing_ended_before(cutoff))
         counts = {
             "signatures": len(ids),
             "letters": Signature.objects.filter(pk__in=ids).values("letter").distinct().count(),
             "mails": OutgoingMail.objects.filter(signature__in=ids).count(),
+            "imports": imports.count(),
         }
+        if not dry_run:
+            imports.delete()
         if not dry_run and ids:
             # The stored mails hold the contact's address and name in their body.
             OutgoingMail.objects.filter(signature__in=ids).delete()

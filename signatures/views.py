@@ -203,8 +203,15 @@ def _manage_page(request, token, signature, *, details_form=None, withdraw_form=
     return render(request, "signatures/manage.html", context)
 
 
-def _manage_link_problem(request, problem):
-    return render(request, "signatures/manage_link_problem.html", {"problem": problem}, status=400)
+def _manage_link_problem(request, problem, token):
+    # An expired link still names its letter, whose organizers the page tells them to write to.
+    letter = _letter_of_expired_token(token, tokens.MANAGE) if problem == "expired" else None
+    return render(
+        request,
+        "signatures/manage_link_problem.html",
+        {"problem": problem, "letter": letter},
+        status=400,
+    )
 
 
 @never_cache
@@ -212,7 +219,7 @@ def _manage_link_problem(request, problem):
 def manage(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     return _manage_page(request, token, signature)
 
 
@@ -222,7 +229,7 @@ def manage(request, token):
 def manage_details(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     if not _details_editable(signature):
         return _redirect(request, "signatures:manage", token=token)
     # The form edits its own copy, so the page keeps showing the stored entry on errors.
@@ -261,7 +268,7 @@ def manage_details(request, token):
 def manage_withdraw(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     form = WithdrawSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
     if form.is_valid():
         # The manage page then says it is withdrawn, when, and that it left the letter.

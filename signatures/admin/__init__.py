@@ -1,6 +1,6 @@
 """The staff side in the Django admin: letters with their counts, the signature queue,
-organizations, and the mail outbox."""
+organizations, the mail outbox, the review digest and imports of signatures."""
 
-from signatures.admin import letters, organizations, outgoing_mail, signatures
+from signatures.admin import digest, imports, letters, organizations, outgoing_mail, signatures
 
-__all__ = ["letters", "organizations", "outgoing_mail", "signatures"]
+__all__ = ["digest", "imports", "letters", "organizations", "outgoing_mail", "signatures"]

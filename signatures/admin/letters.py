@@ -3,15 +3,17 @@ who signed (counts by status, linked to the queue) and because saving a material
 those signers again, which the document itself knows nothing of. Its form is the letter's own
 (letters/forms.py)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from letters.forms import LetterAdminForm
 from letters.models import Letter, LetterGroup, LetterRevision
 from signatures import services
+from signatures.admin.publishing import publishing_kit
 from signatures.models import Signature
 
 
@@ -63,7 +65,17 @@ class LetterAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("title", "slug", "language", "status", "signing_deadline", "page_link")},
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "language",
+                    "status",
+                    "signing_deadline",
+                    "open_without_deadline",
+                    "page_link",
+                )  # fmt: skip
+            },
         ),
         (
             _("The letter"),
@@ -73,25 +85,55 @@ class LetterAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"
+
+    class Media:
+        css = {"all": ("signatures/admin/desk.css",)}
+        js = ("signatures/admin/desk.js",)
+
     revision_fieldset = (
         _("Revision"),
-        {"fields": ("revision_kind", "revision_note")},
+        {"fields": ("revision_kind", "revision_note", "confirm_mailing")},
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self.fieldsets
+        if obj is not None and obj.status == Letter.Status.OPEN:
+            # Confirmed when the letter is opened; an open letter has nothing to confirm.
+            first, options = fieldsets[0]
+            fields = tuple(name for name in options["fields"] if name != "open_without_deadline")
+            fieldsets = ((first, options | {"fields": fields}), *fieldsets[1:])
         # Asked only of letters whose text someone has agreed to.
         if obj is not None and obj.text_is_agreed:
-            return (*self.fieldsets[:2], self.revision_fieldset, *self.fieldsets[2:])
-        return self.fieldsets
+            return (*fieldsets[:2], self.revision_fieldset, *fieldsets[2:])
+        return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["publishing_kit"] = publishing_kit(obj)
+            context["import_url"] = (
+                f"{reverse('admin:signatures_signatureimport_add')}?letter={obj.pk}"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if change and form.makes_revision:
-            services.letter_revise(
+            revised = services.letter_revise(
                 letter=obj,
                 changed_by=request.user,
                 kind=form.cleaned_data["revision_kind"],
                 note=form.cleaned_data["revision_note"],
             )
+            if revised.revision.is_material:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d signer was emailed to re-confirm or withdraw.",
+                        "%(count)d signers were emailed to re-confirm or withdraw.",
+                        revised.mailed,
+                    )
+                    % {"count": revised.mailed},
+                    messages.SUCCESS,
+                )
         else:
             super().save_model(request, obj, form, change)
 

@@ -12,7 +12,7 @@ def admin_login(page, live_server, username="moderator", password=PASSWORD):
     page.get_by_label("Username:").fill(username)
     page.get_by_label("Password:").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Site administration").wait_for()
+    page.get_by_role("heading", name="Organizers’ desk").wait_for()
 
 
 def fill_signing_form(page, *, name, email, city="Oakland", website=""):

@@ -35,6 +35,12 @@ def test_material_change_is_reconfirmed_by_each_signer(page, live_server, screen
     page.get_by_label(re.compile("a material change")).check()
     page.get_by_label("Note on this edit").fill("Adds the request for a public hearing.")
     page.get_by_role("button", name="Save", exact=True).click()
+    # Nothing is sent until staff confirm the mailing the page announces.
+    page.get_by_text("Saving this material change will email 2 signers").wait_for()
+    assert mail.outbox == []
+    page.get_by_label("Yes, email them now").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("2 signers were emailed to re-confirm or withdraw.").wait_for()
     page.get_by_text("was changed successfully").wait_for()
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(s.contact_email for s in signers)

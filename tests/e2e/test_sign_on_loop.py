@@ -25,6 +25,12 @@ def draft_and_open_letter(page, live_server):
     assert page.get_by_label("Slug:").input_value() == "stop-tracking-riders"
     page.get_by_label("Status:").select_option(label="Open for signatures")
     page.get_by_role("button", name="Save", exact=True).click()
+    # Opening asks for the organizers' address and to confirm that there is no deadline.
+    page.get_by_text("This letter has no signing deadline").wait_for()
+    page.get_by_text("An open letter needs the organizers’ contact address").wait_for()
+    page.get_by_label("Organizers’ contact address:").fill("desk@riders.example.org")
+    page.get_by_label("Open it without a signing deadline").check()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("was changed successfully").wait_for()
 
 

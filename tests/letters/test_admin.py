@@ -1,7 +1,6 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,35 +11,11 @@ from signatures.models import Signature
 from signatures.services import letter_revise
 from tests.conftest import links_in
 from tests.factories import make_confirmed_signature, make_letter, make_signature
+from tests.letters.admin_pages import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 
 Kind = LetterRevision.Kind
-
-
-def change_url(letter):
-    return reverse("admin:letters_letter_change", args=[letter.pk])
-
-
-def change_form_data(client, letter, **changes) -> dict:
-    """What the admin's change form posts back when staff alter only `changes`: every field
-    as the page rendered it, the split date-time and the inline's management form included."""
-    response = client.get(change_url(letter))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, forms.MultiWidget):
-            for index, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{index}"] = part or ""
-        else:
-            data[name] = "" if value is None else value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-    return data | changes
 
 
 def test_editing_a_letter_nobody_has_confirmed_asks_nothing_and_records_nothing(
@@ -64,7 +39,7 @@ def test_editing_the_text_of_a_confirmed_letter_requires_the_choice(staff_client
     page = staff_client.get(change_url(letter)).content.decode()
     assert "This edit is…</legend>" in page
     assert "a typo fix (signers are not asked again)" in page
-    assert "a material change (every signer is emailed to re-confirm or withdraw)" in page
+    assert "a material change: this will email 1 signer, asking them to re-confirm" in page
 
     response = staff_client.post(
         change_url(letter), change_form_data(staff_client, letter, title="A new title")
@@ -138,12 +113,15 @@ def test_admin_material_change_emails_each_signer_a_working_link(
         body="We ask you to stop at once.",
         revision_kind=Kind.MATERIAL,
         revision_note="Now asks for an immediate stop.",
+        confirm_mailing="on",
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(change_url(letter), data)
+        response = staff_client.post(change_url(letter), data, follow=True)
 
-    assert response.status_code == 302
+    assert [str(m) for m in response.context["messages"]][0] == (
+        "3 signers were emailed to re-confirm or withdraw."
+    )
     assert sorted(m.to[0] for m in mailoutbox) == sorted(s.contact_email for s in signers)
     revision = letter.revisions.latest()
     assert (revision.kind, revision.note) == (Kind.MATERIAL, "Now asks for an immediate stop.")
@@ -192,7 +170,7 @@ def test_moderator_sees_which_revision_each_signer_confirmed(
     early = make_confirmed_signature(letter, name="Early Organization")
     letter.title = "Second wording"
     with django_capture_on_commit_callbacks(execute=True):
-        second = letter_revise(letter=letter, changed_by=None, kind=Kind.MATERIAL, note="")
+        second = letter_revise(letter=letter, changed_by=None, kind=Kind.MATERIAL, note="").revision
     late = make_confirmed_signature(letter, name="Late Organization")
     assert (early.confirmed_revision.number, late.confirmed_revision) == (1, second)
 

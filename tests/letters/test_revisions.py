@@ -28,7 +28,7 @@ def revise(letter, kind, capture, note="", **text):
     for field, value in text.items():
         setattr(letter, field, value)
     with capture(execute=True):
-        return letter_revise(letter=letter, changed_by=None, kind=kind, note=note)
+        return letter_revise(letter=letter, changed_by=None, kind=kind, note=note).revision
 
 
 def test_first_confirmation_records_the_text_as_revision_one(letter):

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -27,3 +29,25 @@ def test_refresh_trust_signals_links_old_signatures_and_flags_them():
         trust.Flag.FREE_MAIL,
     ]
     assert Signature.objects.filter(organization__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_letter_has_organizers_a_kit_and_an_import_waiting(staff_client):
+    from django.urls import reverse
+
+    from letters.models import Letter
+    from signatures.imports import Verdict, preview
+    from signatures.models import SignatureImport
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())  # safe to run again
+
+    letter = Letter.objects.get(slug="brightline-rider-privacy")
+    assert letter.organizer_names == ["Riders for Privacy", "Digital Rights Coalition"]
+    assert "Organized by" in staff_client.get(letter.get_absolute_url()).text
+    page = staff_client.get(reverse("admin:letters_letter_change", args=[letter.pk])).text
+    assert "Publishing kit" in page
+    [waiting] = SignatureImport.objects.filter(letter=letter, status="pending")
+    assert [row.verdict for row in preview(waiting).rows] == [
+        Verdict.NEW, Verdict.NEW, Verdict.DUPLICATE, Verdict.DUPLICATE, Verdict.INVALID,
+    ]  # fmt: skip

@@ -3,11 +3,9 @@ server on loopback, and a signature submitted through the signing form while tha
 down. Nothing here runs in-process that would not run so in production, except the clock:
 the test holds it still and moves it to the retry, instead of waiting for it."""
 
-import signal
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,27 +18,6 @@ from tests.signatures.mail_server import SMTPSink, free_port, smtp_mailers
 
 def links_in_text(text):
     return LINK.findall(text)
-
-
-@pytest.fixture
-def database_task_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def run_worker():
-    """Run db_worker until no task is due, as `manage.py db_worker --batch` does. The worker
-    installs its own SIGINT/SIGTERM handlers; the test process gets pytest's back."""
-    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-
-    def run():
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
-        )
-
-    yield run
-    for signum, handler in saved.items():
-        signal.signal(signum, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,10 @@
-"""`make run`'s set-up: a demo letter with signatures in every state and an admin account.
+"""`make run`'s set-up: a demo letter with its organizers, signatures in every state and a
+spreadsheet of earlier signers waiting to be imported, and an admin account.
 Safe to run again: it only adds what is missing, and prints the password only when it creates
 the account."""
 
+import csv
+import io
 import secrets
 from datetime import timedelta
 
@@ -12,8 +15,9 @@ from django.utils import timezone
 
 from letters.models import Letter, LetterGroup
 from letters.services import letter_current_revision
-from signatures import services
+from signatures import imports, services
 from signatures.models import Signature
+from signatures.spreadsheets import read_sheet
 
 ADDRESSEES = """\
 Dana Whitfield, Chief Executive Officer
@@ -60,6 +64,23 @@ SIGNERS = [
 # An impostor for the moderation queue: a look-alike name with a free-mail address.
 IMPOSTOR = ("Digital Rights Coalition Inc.", "Washington", "DC", "drc.official@gmail.com")
 
+# The responses of the form the coalition ran before, as Google Forms exports them: new
+# organizations, one already on the letter, a look-alike, a row with a mistake.
+EARLIER_FORM = [
+    ("Timestamp", "Organization name", "Organization website", "City", "State", "Country",
+     "Your name", "Email Address", "Group"),
+    ("2026-09-02 10:14", "Prairie Privacy Project", "https://prairieprivacy.example.org",
+     "Lincoln", "NE", "United States", "Jo Ames", "jo@prairieprivacy.example.org", LOCAL),
+    ("2026-09-02 11:40", "Coalition for Fair Fares", "fairfares.example.org", "Baltimore", "MD",
+     "United States", "Lee Park", "lee@fairfares.example.org", NATIONAL),
+    ("2026-09-03 09:05", "Riders for Privacy", "https://ridersforprivacy.example.org", "Oakland",
+     "CA", "United States", "Contact 1", "contact1@ridersforprivacy.example.org", NATIONAL),
+    ("2026-09-03 15:22", "Library Freedom Network Inc", "", "Boston", "MA", "United States",
+     "Sam Roe", "sam@lfn.example.org", NATIONAL),
+    ("2026-09-04 08:30", "Southside Transit Riders", "", "Chicago", "IL", "United States",
+     "Ari Cole", "ari at southside", LOCAL),
+]  # fmt: skip
+
 
 class Command(BaseCommand):
     help = "Load a demo letter with signatures in every state and create an admin account."
@@ -93,6 +114,8 @@ class Command(BaseCommand):
             salutation="Dear Ms. Whitfield and Mr. Oyelaran:",
             body=BODY,
             description="Civil society groups ask Brightline Transit to stop tracking riders.",
+            organizers="Riders for Privacy\nDigital Rights Coalition",
+            contact_email="organizers@ridersforprivacy.example.org",
             grouping=Letter.Grouping.GROUP,
             signing_deadline=timezone.now() + timedelta(days=30),
         )
@@ -125,4 +148,14 @@ class Command(BaseCommand):
             organization=services.organization_find_or_create(name=name, website=""),
         ))  # fmt: skip
         services.signature_refresh_risk(signatures=signatures)
+        out = io.StringIO()
+        csv.writer(out).writerows(EARLIER_FORM)
+        content = out.getvalue().encode()
+        imports.signature_import_create(
+            letter=letter,
+            file_name="Earlier form responses.csv",
+            content=content,
+            sheet=read_sheet("Earlier form responses.csv", content),
+            by=None,
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo letter loaded: {letter.get_absolute_url()}"))

@@ -34,5 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} contact details of {counts['signatures']} signature(s) on "
             f"{counts['letters']} letter(s) closed before {cutoff:%Y-%m-%d}; "
-            f"{'would delete' if dry_run else 'deleted'} {counts['mails']} stored mail(s)."
+            f"{'would delete' if dry_run else 'deleted'} {counts['mails']} stored mail(s) "
+            f"and {counts['imports']} imported spreadsheet(s)."
         )
