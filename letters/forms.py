@@ -55,9 +55,19 @@ class LetterAdminForm(forms.ModelForm):
         fields = (
             "title", "slug", "language", "status", "signing_deadline", "letter_date", "addressees",
             "salutation", "body", "closing", "description", "grouping", "organizers",
-            "contact_email",
+            "contact_email", "delivered_on", "delivered_to", "delivered_how", "response_on",
+            "response_text", "response_pdf",
         )  # fmt: skip
         field_classes = {"addressees": LetterTextField, "body": LetterTextField}
+
+    # Recorded on this save for the first time: signers who asked are then mailed.
+    @property
+    def delivery_recorded(self):
+        return self.initial.get("delivered_on") is None and bool(self.instance.delivered_on)
+
+    @property
+    def response_published(self):
+        return self.initial.get("response_on") is None and bool(self.instance.response_on)
 
     @property
     def text_changed(self):
@@ -76,5 +86,12 @@ class LetterAdminForm(forms.ModelForm):
                     "Organizations have confirmed this letter. Say whether this edit is a typo "
                     "fix or a material change."
                 ),
+            )
+        delivered = cleaned_data.get("delivered_on")
+        reopened = cleaned_data.get("status") in (Letter.Status.DRAFT, Letter.Status.OPEN)
+        if delivered and reopened and "status" in self.changed_data:
+            self.add_error(
+                "status",
+                _("A delivered letter takes no more signatures. Clear the delivery to reopen it."),
             )
         return cleaned_data

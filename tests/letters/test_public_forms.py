@@ -44,7 +44,7 @@ def test_text_is_the_classic_sign_on_format_and_nothing_else(client):
         "1. Veto HB 1 (https://example.org/hb1).\n2. Meet us.\n\n"
         "Thanks.\n\n"
         "Sincerely,\n\n"
-        "Alpha Network\nZeta Fund\n"
+        "Alpha Network, Springfield, IL (lead signer)\nZeta Fund, Springfield, IL\n"
     )
 
 
@@ -56,7 +56,10 @@ def test_text_of_a_grouped_letter_heads_each_group(client):
 
     text = client.get(url("letters:text", letter)).content.decode()
 
-    assert text.endswith("Signed,\n\nNational\nBig Org\n\nOther organizations\nSmall Org\n")
+    assert text.endswith(
+        "Signed,\n\nNational\nBig Org, Springfield, IL\n\n"
+        "Other organizations\nSmall Org, Springfield, IL\n"
+    )
 
 
 def test_csv_and_json_list_the_public_columns_only(client):
@@ -248,7 +251,9 @@ def test_letter_page_has_sharing_tags_with_an_absolute_canonical_url(client, set
     assert f'<meta property="og:url" content="{canonical}">' in html
     assert '<meta property="og:title" content="Save the river">' in html
     assert '<meta property="og:description" content="Ninety groups ask the council.">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    card = f"https://letters.example.org/letters/{letter.slug}/card.png?n=0"
+    assert f'<meta property="og:image" content="{card}">' in html
 
 
 def test_description_falls_back_to_the_start_of_the_body_as_text(client):
