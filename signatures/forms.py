@@ -165,6 +165,10 @@ class FieldGroupsMixin:
 
 
 class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
+    # Not the model's field: a code that is too long or malformed is dropped in clean_source,
+    # never shown to the signer as an error they could not see to correct.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Signature
         fields = Signature.SIGNER_FIELDS
@@ -192,7 +196,6 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),
             "website": forms.URLInput(attrs={"placeholder": "https://"}),
-            "source": forms.HiddenInput,
         }
 
     def __init__(self, *args, **kwargs):

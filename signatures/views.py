@@ -240,8 +240,11 @@ def _manage_page(request, token, signature, *, details_form=None):
     return render(request, "signatures/manage.html", context)
 
 
-def _manage_link_problem(request, problem):
-    return render(request, "signatures/manage_link_problem.html", {"problem": problem}, status=400)
+def _manage_link_problem(request, problem, token):
+    # An expired link still names its letter, whose "Lost your link?" page sends a fresh one.
+    letter = _letter_of_expired_token(token, tokens.MANAGE) if problem == "expired" else None
+    context = {"problem": problem, "letter": letter}
+    return render(request, "signatures/manage_link_problem.html", context, status=400)
 
 
 @never_cache
@@ -249,7 +252,7 @@ def _manage_link_problem(request, problem):
 def manage(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     return _manage_page(request, token, signature)
 
 
@@ -259,7 +262,7 @@ def manage(request, token):
 def manage_details(request, token):
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     if not _details_editable(signature):
         return _redirect(request, "signatures:manage", token=token)
     # The form edits its own copy, so the page keeps showing the stored entry on errors.
@@ -300,7 +303,7 @@ def manage_withdraw(request, token):
     withdraws. An entry that no longer stands on the letter has nothing to withdraw."""
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
-        return _manage_link_problem(request, problem)
+        return _manage_link_problem(request, problem, token)
     if signature.status not in Signature.STANDING_STATUSES:
         return _redirect(request, "signatures:manage", token=token)
     form = WithdrawSignatureForm(

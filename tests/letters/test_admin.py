@@ -1,7 +1,6 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,37 +11,11 @@ from signatures.models import Signature
 from signatures.services import letter_revise
 from tests.conftest import links_in
 from tests.factories import make_confirmed_signature, make_letter, make_signature
+from tests.letters.admin_form import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 
 Kind = LetterRevision.Kind
-
-
-def change_url(letter):
-    return reverse("admin:letters_letter_change", args=[letter.pk])
-
-
-def change_form_data(client, letter, **changes) -> dict:
-    """What the admin's change form posts back when staff alter only `changes`: every field
-    as the page rendered it, the split date-time and the inline's management form included."""
-    response = client.get(change_url(letter))
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field, forms.FileField):
-            continue  # a browser posts no file for an untouched file input
-        if isinstance(field.widget, forms.MultiWidget):
-            for index, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{index}"] = part or ""
-        else:
-            data[name] = "" if value is None else value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-    return data | changes
 
 
 def test_editing_a_letter_nobody_has_confirmed_asks_nothing_and_records_nothing(

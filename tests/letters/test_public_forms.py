@@ -287,3 +287,29 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
 
     assert "Sitemap: https://letters.example.org/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_lead_signers_are_marked_and_places_name_their_country_when_several(client):
+    letter = make_letter()
+    make_signature(letter, name="Alpha", city="Quito", region="", country="Ecuador", is_lead=True)
+    make_signature(letter, name="Beta", city="Lima", region="", country="Peru")
+
+    page = client.get(url("letters:detail", letter)).content.decode()
+    text = client.get(url("letters:text", letter)).content.decode()
+
+    assert (
+        '<li class="lead"><span class="org">Alpha</span><span class="location">, Quito, '
+        'Ecuador</span> <span class="lead-mark">(lead signer)</span></li>'
+    ) in page
+    assert '<span class="org">Beta</span><span class="location">, Lima, Peru</span>' in page
+    assert text.endswith("Alpha, Quito, Ecuador (lead signer)\nBeta, Lima, Peru\n")
+
+
+def test_a_letter_signed_from_one_country_does_not_repeat_it(client):
+    letter = make_letter()
+    make_signature(letter, name="Alpha", city="Austin", region="TX", country="United States")
+    make_signature(letter, name="Beta", city="Boston", region="MA", country=" united states")
+
+    text = client.get(url("letters:text", letter)).content.decode()
+
+    assert text.endswith("Alpha, Austin, TX\nBeta, Boston, MA\n")

@@ -181,3 +181,13 @@ def test_confirm_page_says_when_the_letter_changed_after_the_form_was_filled(
 
     assert "changed the letter after you filled in the form" in page
     assert "Stronger." in page
+
+
+def test_a_signer_can_ask_to_hear_of_the_delivery_and_response(client, letter):
+    client.post(sign_url(letter), sign_form_data(name="River Keepers", notify_outcome="on"))
+    client.post(sign_url(letter), sign_form_data(name="Delta League"))
+
+    assert Signature.objects.get(name="River Keepers").notify_outcome
+    assert not Signature.objects.get(name="Delta League").notify_outcome
+    form = client.get(sign_url(letter)).content.decode()
+    assert "Email me when the letter is delivered and when it is answered" in form
