@@ -192,6 +192,7 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
                 "We send a confirmation link here. Your name and email are never published."
             ),
             "note": _("Only the organizers see this."),
+            "notify_outcome": _("Two emails at most, to the address above."),
         }
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),

@@ -131,7 +131,7 @@ def test_the_page_txt_and_json_say_to_whom_and_when_it_was_delivered(client, sta
 
     assert (
         'Delivered to Jane Doe, CEO of Example Corp on <time datetime="2026-03-03">'
-        "March 3, 2026</time>." in page
+        "March 3, 2026</time> (by email and by hand)." in page
     )
     assert "Add your organization" not in page
     assert text.endswith(
