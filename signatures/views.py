@@ -77,28 +77,40 @@ def check_email(request, slug):
     return render(request, "signatures/check_email.html", {"letter": letter})
 
 
-@require_http_methods(["GET", "POST"])
-@rate_limit("resend", email_field="contact_email")
-def resend(request, slug):
-    """The "didn't get the email?" page: the link again, for a matching unconfirmed signature. Every
-    outcome ends on the same page, so the form can't be used to learn who has signed."""
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    if not letter.accepts_signatures:
-        return _closed(request, letter)
-    form = ResendConfirmationForm(request.POST or None)
+def _link_again(request, letter, form, *, send, done, template):
+    """The pages that mail a link again ("didn't get the email?", "lost your link?"), asked
+    for by organization name and contact email. Every outcome, a robot's included, ends on the
+    same page, so the form can't be used to learn who has signed."""
     if request.method == "POST":
         valid = form.is_valid()
         if form.automated:
-            logger.info("Resend form for %s dropped: %s", letter.slug, form.automated)
-            return _redirect(request, "signatures:resend_done", slug=letter.slug)
+            logger.info("%s for %s dropped: %s", template, letter.slug, form.automated)
+            return _redirect(request, done, slug=letter.slug)
         if valid:
-            services.signature_resend_confirmation(
+            send(
                 letter=letter,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["contact_email"],
             )
-            return _redirect(request, "signatures:resend_done", slug=letter.slug)
-    return render(request, "signatures/resend.html", {"letter": letter, "form": form})
+            return _redirect(request, done, slug=letter.slug)
+    return render(request, template, {"letter": letter, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("resend", email_field="contact_email")
+def resend(request, slug):
+    """The confirmation link again, for a matching unconfirmed signature."""
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    if not letter.accepts_signatures:
+        return _closed(request, letter)
+    return _link_again(
+        request,
+        letter,
+        ResendConfirmationForm(request.POST or None),
+        send=services.signature_resend_confirmation,
+        done="signatures:resend_done",
+        template="signatures/resend.html",
+    )
 
 
 def resend_done(request, slug):
@@ -110,23 +122,17 @@ def resend_done(request, slug):
 @rate_limit("recover", email_field="contact_email")
 def recover(request, slug):
     """ "Lost your link?": the manage link again, mailed to the contact address of a matching
-    signature that stands on the letter. Every outcome ends on the same page, so the form
-    tells nobody who has signed. Open after signing ends: corrections and withdrawals are."""
+    signature that stands on the letter; open after signing ends, as corrections and
+    withdrawals are."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    form = RecoverLinkForm(request.POST or None)
-    if request.method == "POST":
-        valid = form.is_valid()
-        if form.automated:
-            logger.info("Lost-link form for %s dropped: %s", letter.slug, form.automated)
-            return _redirect(request, "signatures:recover_done", slug=letter.slug)
-        if valid:
-            services.signature_send_manage_link(
-                letter=letter,
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["contact_email"],
-            )
-            return _redirect(request, "signatures:recover_done", slug=letter.slug)
-    return render(request, "signatures/recover.html", {"letter": letter, "form": form})
+    return _link_again(
+        request,
+        letter,
+        RecoverLinkForm(request.POST or None),
+        send=services.signature_send_manage_link,
+        done="signatures:recover_done",
+        template="signatures/recover.html",
+    )
 
 
 def recover_done(request, slug):
