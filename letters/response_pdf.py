@@ -23,6 +23,10 @@ def response_pdf_path(letter, filename: str) -> str:
 
 
 def validate_response_pdf(file) -> None:
+    if getattr(file, "_committed", False):
+        # Already stored, so checked when it was uploaded; saving the letter again must not
+        # depend on reading it back.
+        return
     if file.size > settings.RESPONSE_PDF_MAX_BYTES:
         raise ValidationError(
             _("Upload a PDF of at most %(size)d MB.")

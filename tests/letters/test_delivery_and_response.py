@@ -287,3 +287,21 @@ def test_the_signing_page_of_a_delivered_letter_says_it_is_closed(client, staff_
     response = client.get(reverse("signatures:sign", args=[letter.slug]))
 
     assert response.status_code == 410
+
+
+def test_editing_an_answered_letter_does_not_read_its_stored_pdf_again(staff_client, letter):
+    deliver(staff_client, letter)
+    letter.refresh_from_db()
+    data = change_form_data(
+        staff_client, letter, response_on="2026-03-20", response_pdf=upload(a_pdf())
+    )
+    staff_client.post(change_url(letter), data)
+    letter.refresh_from_db()
+    letter.response_pdf.storage.delete(letter.response_pdf.name)  # lost from the disk
+
+    response = staff_client.post(
+        change_url(letter), change_form_data(staff_client, letter, title="Corrected")
+    )
+
+    assert response.status_code == 302
+    assert Letter.objects.get(pk=letter.pk).title == "Corrected"
