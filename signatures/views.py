@@ -21,7 +21,7 @@ from signatures.forms import (
     SignatureForm,
     WithdrawSignatureForm,
 )
-from signatures.models import Signature
+from signatures.models import Signature, clean_source_code
 from signatures.ratelimits import rate_limit
 from signatures.services import SubmitOutcome
 
@@ -45,7 +45,8 @@ def sign(request, slug):
     if not letter.accepts_signatures:
         return _closed(request, letter)
     # A partner's signing link carries ?source=; the form keeps it through corrections.
-    form = SignatureForm(request.POST or None, initial={"source": request.GET.get("source", "")})
+    source = clean_source_code(request.GET.get("source"))
+    form = SignatureForm(request.POST or None, initial={"source": source})
     if request.method == "POST":
         valid = form.is_valid()
         if form.automated:

@@ -31,7 +31,7 @@ def test_a_source_code_on_the_signing_link_is_kept_through_the_form_and_stored(c
     form = client.get(url + "?source=Partner-A").content.decode()
     sign(client, letter, name="River Keepers", source="Partner-A")
 
-    assert '<input type="hidden" name="source" value="Partner-A"' in form
+    assert '<input type="hidden" name="source" value="partner-a"' in form
     assert Signature.objects.get(name="River Keepers").source == "partner-a"
 
 
@@ -41,8 +41,11 @@ def test_a_source_code_on_the_signing_link_is_kept_through_the_form_and_stored(c
     ids=["markup", "too-long", "leading-dash", "accent", "space"],
 )
 def test_a_malformed_source_code_is_dropped_and_the_signature_kept(client, letter, code):
+    url = reverse("signatures:sign", args=[letter.slug])
+    form = client.get(url, {"source": code}).content.decode()
     sign(client, letter, name="River Keepers", source=code)
 
+    assert '<input type="hidden" name="source" id="id_source">' in form
     assert Signature.objects.get(name="River Keepers").source == ""
 
 
