@@ -49,7 +49,14 @@ def test_make_run_hands_its_port_to_every_command(tmp_path):
     (venv / ".installed").touch()  # newer than requirements.lock: nothing to install
     log = tmp_path / "commands.log"
     python = tmp_path / "python"
-    python.write_text(f'#!/bin/sh\necho "$HOST:$PORT $2" >> {log}\n')
+    # runserver runs in the foreground beside the worker in the background, and its end stops
+    # the worker: it waits (5 s at most) until the worker has been started.
+    python.write_text(
+        f'#!/bin/sh\necho "$HOST:$PORT $2" >> {log}\n'
+        f'[ "$2" = runserver ] && for _ in $(seq 50); do '
+        f"grep -q db_worker {log} && break; sleep 0.1; done\n"
+        "exit 0\n"
+    )
     python.chmod(0o755)
 
     subprocess.run(  # noqa: S603 (every argument is this test's own)
