@@ -25,6 +25,10 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
+# HOST and PORT reach settings.py too: without a SITE_URL, links in mail and canonical URLs
+# name the address served here.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo

@@ -23,7 +23,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute links in mail need the public address of the site, not whatever Host a worker sees.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Without one, the address `make run` serves on (its HOST and PORT), so that development links
+# in mail and canonical URLs lead back to the server that wrote them.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"http://{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}",
+).rstrip("/")
 
 INSTALLED_APPS = [
     # Django's admin, with a site that asks staff for their second factor (config/admin_site.py).
@@ -188,6 +193,15 @@ STORAGES = {
     },
 }
 
+# Uploaded files (the addressees' response as PDF). Never served from here as raw media: a view
+# sends each with its checked type (letters/views.py), so production needs no media server,
+# only this folder kept across deploys.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"
+# A letter's answer is a few pages; a larger upload is more likely a mistake (or an attack on
+# the disk) than a response.
+RESPONSE_PDF_MAX_BYTES = env.int("RESPONSE_PDF_MAX_BYTES", default=10 * 2**20)
+
 # Signing links: long enough to find the mail after a weekend, short enough that a leaked
 # link goes stale.
 CONFIRMATION_LINK_MAX_AGE = env.int("CONFIRMATION_LINK_MAX_AGE", default=7 * 24 * 3600)
@@ -257,6 +271,11 @@ RATELIMITS = {
         "ip": env.str("RATELIMIT_MANAGE_PER_IP", default="30/h"),
         "email": env.str("RATELIMIT_MANAGE_PER_EMAIL", default="10/h"),
     },
+    # "Lost your link?" mails a private link, like resend: the same limits by default.
+    "recover": {
+        "ip": env.str("RATELIMIT_RECOVER_PER_IP", default="10/h"),
+        "email": env.str("RATELIMIT_RECOVER_PER_EMAIL", default="3/h"),
+    },
 }
 RATELIMIT_IP_META_KEY = "config.clientip.client_ip"
 RATELIMIT_VIEW = "signatures.views.too_many_requests"
@@ -286,4 +305,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint tells every step of every PDF it renders at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -45,8 +45,35 @@ def public_csv(letter) -> str:
 
 def public_json(letter) -> str:
     columns, rows = public_rows(letter)
-    data = {"letter": letter.title, "url": letter.get_canonical_url(), "signatories": rows}
+    data = {
+        "letter": letter.title,
+        "url": letter.get_canonical_url(),
+        "status": letter.status,
+        "delivery": _delivery(letter),
+        "response": _response(letter),
+        "signatories": rows,
+    }
     return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _delivery(letter) -> dict | None:
+    if not letter.is_delivered:
+        return None
+    return {
+        "date": letter.delivered_on.isoformat(),
+        "to": letter.delivered_to,
+        "how": letter.delivered_how,
+    }
+
+
+def _response(letter) -> dict | None:
+    if not letter.is_answered:
+        return None
+    return {
+        "date": letter.response_on.isoformat(),
+        "text": letter.response_text,
+        "pdf": letter.response_pdf_url if letter.response_pdf else None,
+    }
 
 
 def csv_text(columns, rows) -> str:

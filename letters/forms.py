@@ -71,7 +71,8 @@ class LetterAdminForm(forms.ModelForm):
         fields = (
             "title", "slug", "language", "status", "signing_deadline", "letter_date", "addressees",
             "salutation", "body", "closing", "description", "grouping", "organizers",
-            "contact_email",
+            "contact_email", "delivered_on", "delivered_to", "delivered_how", "response_on",
+            "response_text", "response_pdf",
         )  # fmt: skip
         field_classes = {"addressees": LetterTextField, "body": LetterTextField}
 
@@ -106,6 +107,15 @@ class LetterAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return 0
         return self.instance.signatures.to_ask_again().count()
+
+    # Recorded on this save for the first time: signers who asked are then mailed.
+    @property
+    def delivery_recorded(self):
+        return self.initial.get("delivered_on") is None and bool(self.instance.delivered_on)
+
+    @property
+    def response_published(self):
+        return self.initial.get("response_on") is None and bool(self.instance.response_on)
 
     @property
     def text_changed(self):
@@ -152,6 +162,13 @@ class LetterAdminForm(forms.ModelForm):
                 % {"count": count},
             )
         self._clean_opening(cleaned_data)
+        delivered = cleaned_data.get("delivered_on")
+        reopened = cleaned_data.get("status") in (Letter.Status.DRAFT, Letter.Status.OPEN)
+        if delivered and reopened and "status" in self.changed_data:
+            self.add_error(
+                "status",
+                _("A delivered letter takes no more signatures. Clear the delivery to reopen it."),
+            )
         return cleaned_data
 
     def _clean_opening(self, cleaned_data):

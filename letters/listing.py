@@ -5,6 +5,7 @@ import dataclasses
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from letters.models import Letter, LetterGroup
 
 # Organizations left out of every group are listed last, under this heading.
 UNGROUPED_TITLE = _("Other organizations")
+# Beside each lead signer's name, in every form of the letter that lists names.
+LEAD_MARK = _("lead signer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,10 @@ class Signatory:
     @property
     def location(self):
         return ", ".join(part for part in (self.city, self.region) if part)
+
+    @property
+    def location_with_country(self):
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
 
 
 # What the public may know of a signature, in the order Signatory takes it.
@@ -60,6 +67,17 @@ class Listing:
     @property
     def signatures(self) -> list[Signatory]:
         return [s for section in self.sections for s in section.signatures]
+
+    @cached_property
+    def spans_countries(self) -> bool:
+        """Whether the signatories come from more than one country: only then does each
+        place name its country (a letter signed in one country needs no "United States" on
+        every line)."""
+        countries = {s.country.strip().casefold() for s in self.signatures if s.country.strip()}
+        return len(countries) > 1
+
+    def place_of(self, signature: Signatory) -> str:
+        return signature.location_with_country if self.spans_countries else signature.location
 
     @property
     def is_grouped(self) -> bool:
@@ -110,6 +128,12 @@ def ungrouped_title(letter) -> str:
     """A heading inside the letter, so in the letter's language whatever the page's."""
     with translation.override(letter.language):
         return str(UNGROUPED_TITLE)
+
+
+def lead_mark(letter) -> str:
+    """Part of the list, so like the headings in the letter's language."""
+    with translation.override(letter.language):
+        return str(LEAD_MARK)
 
 
 def _by_assigned_group(letter, rows):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -6,12 +7,30 @@ from django.utils.translation import gettext_lazy as _
 
 from letters.markdown import render_markdown
 from letters.plaintext import markdown_to_text, summarize
+from letters.response_pdf import response_pdf_path, validate_response_pdf
 
 
 class LetterQuerySet(models.QuerySet):
     def public(self):
         """Letters anyone may read: open or closed, never drafts."""
         return self.exclude(status=Letter.Status.DRAFT)
+
+    def with_signatory_counts(self):
+        """Each letter with `signatory_count`, its approved signatures, in the same query:
+        a list of letters costs one query however many letters and signatures there are.
+        Counted through the relation, since the signatures app builds on this one."""
+        approved = (
+            self.model._meta.get_field("signatures")
+            .related_model.objects.approved()
+            .filter(letter=models.OuterRef("pk"))
+            .order_by()
+            .values("letter")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            signatory_count=models.functions.Coalesce(models.Subquery(approved), 0)
+        )
 
     def open_for_signing(self):
         now = timezone.now()
@@ -37,6 +56,8 @@ class Letter(LetterTextMixin, models.Model):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open for signatures")
         CLOSED = "closed", _("Closed")
+        DELIVERED = "delivered", _("Delivered")
+        ANSWERED = "answered", _("Answered")
 
     class Grouping(models.TextChoices):
         NONE = "none", _("One alphabetical list")
@@ -112,6 +133,36 @@ class Letter(LetterTextMixin, models.Model):
         blank=True,
         help_text=_("After this moment the letter accepts no more signatures."),
     )
+    # The letter's life after signing: staff record when it reached its addressees, then
+    # publish their answer. Recording either moves the status on (Letter.clean).
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivered_to = models.CharField(
+        _("delivered to"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who received it, as the public reads it: “Dana Whitfield, CEO”."),
+    )
+    delivered_how = models.CharField(
+        _("how it was delivered"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional, for example “by email and by hand at the board meeting”."),
+    )
+    response_on = models.DateField(_("date of the response"), null=True, blank=True)
+    response_text = models.TextField(
+        _("the response"),
+        max_length=50000,
+        blank=True,
+        help_text=_("The addressees’ answer as they wrote it. Markdown, shown on the page."),
+    )
+    response_pdf = models.FileField(
+        _("the response as PDF"),
+        upload_to=response_pdf_path,
+        max_length=200,
+        blank=True,
+        validators=[validate_response_pdf],
+        help_text=_("Optional: the answer as received, as a PDF file."),
+    )
     # Contact details of signers are purged a retention period after this moment.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -123,15 +174,32 @@ class Letter(LetterTextMixin, models.Model):
         ordering = ["-letter_date", "-created_at"]
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
+        constraints = [
+            # The lifecycle reads draft → open → closed → delivered → answered: a letter is
+            # marked delivered only with its delivery on record, answered only with its answer.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["delivered", "answered"])
+                | (models.Q(delivered_on__isnull=False) & ~models.Q(delivered_to="")),
+                name="delivered_letter_records_its_delivery",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered") | models.Q(response_on__isnull=False),
+                name="answered_letter_records_its_response",
+            ),
+        ]
+
+    # Statuses in which signing is over; contact details are purged counting from the first.
+    ENDED_STATUSES = (Status.CLOSED, Status.DELIVERED, Status.ANSWERED)
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Stamped on the save that closes the letter, cleared if it is reopened.
-        if self.status == self.Status.CLOSED and self.closed_at is None:
+        # Stamped on the save that ends signing (closing it, or recording its delivery), kept
+        # through delivery and response, cleared if it is reopened.
+        if self.status in self.ENDED_STATUSES and self.closed_at is None:
             self.closed_at = timezone.now()
-        elif self.status != self.Status.CLOSED:
+        elif self.status not in self.ENDED_STATUSES:
             self.closed_at = None
         if kwargs.get("update_fields") is not None and "status" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
@@ -140,9 +208,54 @@ class Letter(LetterTextMixin, models.Model):
     def get_absolute_url(self):
         return reverse("letters:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        """Staff record the delivery and the response on the letter's form; the status follows
+        them, so the page never says "delivered" without saying to whom and when."""
+        super().clean()
+        errors = {}
+        delivery = (self.delivered_on, self.delivered_to.strip(), self.delivered_how.strip())
+        response = (self.response_on, self.response_text.strip(), self.response_pdf)
+        if any(delivery):
+            if self.delivered_on is None:
+                errors["delivered_on"] = _("Enter the date the letter was delivered.")
+            if not self.delivered_to.strip():
+                errors["delivered_to"] = _("Enter who the letter was delivered to.")
+        if any(response):
+            if not any(delivery):
+                errors["response_on"] = _("Record the delivery before the response.")
+            elif self.response_on is None:
+                errors["response_on"] = _("Enter the date of the response.")
+            if not (self.response_text.strip() or self.response_pdf):
+                errors["response_text"] = _("Enter the response, or upload it as a PDF.")
+        if errors:
+            raise ValidationError(errors)
+        if self.response_on:
+            self.status = self.Status.ANSWERED
+        elif self.delivered_on:
+            self.status = self.Status.DELIVERED
+        elif self.status in (self.Status.DELIVERED, self.Status.ANSWERED):
+            raise ValidationError(
+                {"status": _("Record the delivery below to mark the letter delivered.")}
+            )
+
     @property
     def organizer_names(self):
         return [line.strip() for line in self.organizers.splitlines() if line.strip()]
+
+    @property
+    def lifecycle_display(self):
+        """The status as a reader should take it: an open letter past its deadline is closed."""
+        if self.status == self.Status.OPEN and not self.accepts_signatures:
+            return self.Status.CLOSED.label
+        return self.get_status_display()
+
+    @property
+    def is_delivered(self):
+        return self.status in (self.Status.DELIVERED, self.Status.ANSWERED)
+
+    @property
+    def is_answered(self):
+        return self.status == self.Status.ANSWERED
 
     @property
     def is_public(self):
@@ -174,6 +287,15 @@ class Letter(LetterTextMixin, models.Model):
 
     def get_canonical_url(self):
         return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def response_pdf_url(self):
+        """Served through a view (letters.views.response_pdf), never as raw media."""
+        return settings.SITE_URL + reverse("letters:response_pdf", kwargs={"slug": self.slug})
+
+    @property
+    def response_html(self):
+        return render_markdown(self.response_text)
 
 
 class LetterGroup(models.Model):

@@ -13,8 +13,11 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from letters.card import letter_card
 from letters.listing import public_signatories
 from letters.models import Letter, LetterGroup
+from letters.pdf import letter_pdf
+from letters.sharing import sharing
 
 
 def _release() -> str:
@@ -67,6 +70,8 @@ def letter_context(letter, *, language_query: str = "") -> dict:
         "language_query": language_query,
         # What the letter itself is written in; its date line follows it, not the reader.
         "letter_language": letter.language,
+        "share": sharing(letter),
+        "site_url": settings.SITE_URL,
     }
 
 
@@ -105,4 +110,17 @@ def render_embed(letter, *, language_query: str = "") -> tuple[str, str]:
             "letters/embed.html", letter_context(letter, language_query=language_query)
         ),
         language_query=language_query,
+    )
+
+
+def render_pdf(letter) -> tuple[bytes, str]:
+    """The letter as delivered (letters/pdf.py). Bytes cache like text."""
+    return cached_form(letter, "pdf", lambda letter: letter_pdf(letter, letter_context(letter)))
+
+
+def render_card(letter) -> tuple[bytes, str]:
+    """The preview image (letters/card.py), drawn anew when the count (or anything else the
+    public sees of the letter) changes: the count is part of the cache key's fingerprint."""
+    return cached_form(
+        letter, "card", lambda letter: letter_card(letter, letter.signatures.approved().count())
     )

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -13,7 +13,14 @@ from letters import exports
 from letters.language import language_neutral
 from letters.lettertext import letter_as_text
 from letters.models import Letter, LetterRevision
-from letters.pages import cached_form, letter_context, render_embed, render_letter_page
+from letters.pages import (
+    cached_form,
+    letter_context,
+    render_card,
+    render_embed,
+    render_letter_page,
+    render_pdf,
+)
 from letters.revision_changes import text_changes
 
 # How long shared caches may keep a public form of a letter; browsers revalidate with the ETag
@@ -22,7 +29,7 @@ SHARED_MAX_AGE = 60
 
 
 def letter_list(request):
-    letters = Letter.objects.public()
+    letters = Letter.objects.public().with_signatory_counts()
     return render(request, "letters/letter_list.html", {"letters": letters})
 
 
@@ -54,6 +61,43 @@ def letter_detail(request, slug):
 def letter_text(request, slug):
     letter = _public_letter(slug)
     return _public(cached_form(letter, "txt", letter_as_text), "text/plain; charset=utf-8")
+
+
+@require_safe
+@language_neutral
+def letter_pdf(request, slug):
+    """The letter as delivered, in its own language whatever the reader's."""
+    letter = _public_letter(slug)
+    return _public(render_pdf(letter), "application/pdf", f"{letter.slug}.pdf")
+
+
+@require_safe
+@language_neutral
+def letter_card(request, slug):
+    """The og:image of the letter's page. Its address carries the count (?n=), which only
+    makes the networks fetch it anew; the image is always the current one."""
+    return _public(render_card(_public_letter(slug)), "image/png")
+
+
+@require_safe
+def response_pdf(request, slug):
+    """The addressees' response as staff uploaded it (checked as a PDF on upload), sent as a
+    PDF and nothing else: production serves no media folder, and a file from the site's own
+    address must not be taken for a page."""
+    letter = _public_letter(slug)
+    if not (letter.is_answered and letter.response_pdf):
+        raise Http404
+    try:
+        file = letter.response_pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        file, content_type="application/pdf", filename=f"{letter.slug}-response.pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{letter.slug}-response.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
+    return response
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from signatures.models import Signature, normalize_organization_name
+from signatures.models import Signature, clean_source_code, normalize_organization_name
 
 TRAP_FIELD = "referral_code"
 STAMP_FIELD = "rendered_at"
@@ -110,6 +110,45 @@ def clean_new_name_of(signature: Signature, name: str) -> str:
     return name
 
 
+# Each message names its field and says what to do, in the manner of the GOV.UK design
+# system: "Enter your organization’s name", not "This field is required".
+EMAIL_MESSAGES = {
+    "required": _("Enter your email address"),
+    "invalid": _("Enter an email address in the correct format, like name@example.org"),
+    "max_length": _("Your email address must be 254 characters or fewer"),
+}
+ERROR_MESSAGES = {
+    "name": {
+        "required": _("Enter your organization’s name"),
+        "max_length": _("Organization name must be 200 characters or fewer"),
+    },
+    "website": {
+        "invalid": _("Enter the website’s address, for example https://example.org."),
+        "max_length": _("Website address must be 300 characters or fewer"),
+    },
+    "city": {
+        "required": _("Enter your organization’s city"),
+        "max_length": _("City must be 100 characters or fewer"),
+    },
+    "region": {"max_length": _("State or region must be 100 characters or fewer")},
+    "country": {
+        "required": _("Enter your organization’s country"),
+        "max_length": _("Country must be 100 characters or fewer"),
+    },
+    "contact_name": {
+        "required": _("Enter your name"),
+        "max_length": _("Your name must be 200 characters or fewer"),
+    },
+    "contact_title": {"max_length": _("Your title must be 200 characters or fewer")},
+    "contact_email": EMAIL_MESSAGES,
+    "authorized": {
+        "required": _("Confirm that you are authorized to sign on behalf of this organization")
+    },
+    "note": {"max_length": _("Your note must be 2000 characters or fewer")},
+    "withdrawal_reason": {"max_length": _("Your reason must be 2000 characters or fewer")},
+}
+
+
 class FieldGroupsMixin:
     """The signer forms show the organization's (public) fields and the contact's (private)
     fields in two fieldsets."""
@@ -119,11 +158,17 @@ class FieldGroupsMixin:
 
     def contact_fields(self):
         return [
-            self[name] for name in self.Meta.fields if name not in Signature.ORGANIZATION_FIELDS
+            self[name]
+            for name in self.Meta.fields
+            if name not in Signature.ORGANIZATION_FIELDS and not self[name].is_hidden
         ]
 
 
 class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
+    # Not the model's field: a code that is too long or malformed is dropped in clean_source,
+    # never shown to the signer as an error they could not see to correct.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Signature
         fields = Signature.SIGNER_FIELDS
@@ -138,13 +183,16 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
             "contact_email": _("Your email"),
             "authorized": _("I am authorized to sign on behalf of this organization"),
             "note": _("Note to the organizers (optional)"),
+            "notify_outcome": _("Email me when the letter is delivered and when it is answered"),
         }
+        error_messages = ERROR_MESSAGES
         help_texts = {
             "name": _("As it should appear on the letter."),
             "contact_email": _(
                 "We send a confirmation link here. Your name and email are never published."
             ),
             "note": _("Only the organizers see this."),
+            "notify_outcome": _("Two emails at most, to the address above."),
         }
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),
@@ -153,17 +201,12 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].error_messages["invalid"] = _(
-            "Enter the website’s address, for example https://example.org."
-        )
         self.fields["authorized"].required = True
         self.fields["authorized"].label_suffix = ""  # a statement, not a question
+        self.fields["notify_outcome"].label_suffix = ""
         # The model lets purge_contacts blank these; a signer must still give them.
         self.fields["contact_name"].required = True
         self.fields["contact_email"].required = True
-        self.fields["authorized"].error_messages["required"] = _(
-            "Only someone authorized by the organization can add its name."
-        )
         autocomplete = {
             "name": "organization", "website": "url", "city": "address-level2",
             "region": "address-level1", "country": "country-name", "contact_name": "name",
@@ -174,6 +217,9 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
 
     def clean_name(self):
         return clean_organization_name(self.cleaned_data["name"])
+
+    def clean_source(self):
+        return clean_source_code(self.cleaned_data["source"])
 
     def validate_unique(self):
         # Duplicates are not a form error: signature_submit answers them with a clear page
@@ -189,6 +235,7 @@ class ManageSignatureForm(FieldGroupsMixin, forms.ModelForm):
         model = Signature
         fields = Signature.CORRECTABLE_FIELDS
         labels = {name: SignatureForm.Meta.labels[name] for name in fields}
+        error_messages = ERROR_MESSAGES
         help_texts = {
             "name": _(
                 "As it should appear on the letter. If you change it, the organizers review "
@@ -212,6 +259,7 @@ class WithdrawSignatureForm(forms.ModelForm):
         model = Signature
         fields = ("withdrawal_reason",)
         labels = {"withdrawal_reason": _("Why are you withdrawing? (optional)")}
+        error_messages = ERROR_MESSAGES
         help_texts = {"withdrawal_reason": _("Only the organizers see this.")}
         widgets = {"withdrawal_reason": forms.Textarea(attrs={"rows": 3})}
 
@@ -222,12 +270,14 @@ class ResendConfirmationForm(HumanCheckMixin, forms.Form):
         max_length=200,
         help_text=_("As you entered it on the signing form."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages=ERROR_MESSAGES["name"],
     )
     contact_email = forms.EmailField(
         label=_("Your email"),
         max_length=254,
         help_text=_("The address you gave when signing."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=EMAIL_MESSAGES,
     )
 
 
@@ -254,3 +304,8 @@ class ImportedSignatureForm(forms.ModelForm):
     def validate_unique(self):
         # Duplicates are the import's to judge (signatures/imports.py), against the letter.
         pass
+
+
+class RecoverLinkForm(ResendConfirmationForm):
+    """ "Lost your link?": the same two questions as resending the confirmation, for any
+    entry that stands on the letter."""

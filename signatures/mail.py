@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from letters.language import language_query
+from letters.sharing import sharing
 from signatures import outbox, tokens
 from signatures.models import OutgoingMail
 
@@ -31,6 +32,13 @@ def signer_links(signature) -> dict:
         ),
         "letter_url": absolute_url(signature.letter.get_absolute_url() + query),
     }
+
+
+def share_links_for(signature):
+    """What the approval mail offers to pass the letter on, in the contact's language: the
+    networks, and an invitation whose signing link names this organization (?source=)."""
+    with translation.override(signature.language):
+        return sharing(signature.letter, source=signature.invite_code, signed=True)
 
 
 def queue_mail(*, signature, kind: str, extra: dict | None = None) -> OutgoingMail | None:

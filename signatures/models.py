@@ -4,11 +4,24 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, LetterGroup, LetterRevision
 
 _NON_WORD = re.compile(r"[\W_]+")
+
+# A ?source= code: short, lower case, letters, digits and dashes, so that whatever a link
+# carries can neither bloat the row nor read as anything but a code in the admin.
+SOURCE_MAX_LENGTH = 40
+_SOURCE = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{SOURCE_MAX_LENGTH - 1}}}")
+
+
+def clean_source_code(value) -> str:
+    """The code a signing link carries, lower-cased, or "" if it is not one: a malformed code
+    never stops anyone from signing."""
+    code = str(value or "").strip().lower()
+    return code if _SOURCE.fullmatch(code) else ""
 
 
 def normalize_organization_name(name: str) -> str:
@@ -118,7 +131,7 @@ class Signature(NormalizedNameMixin, models.Model):
     ORGANIZATION_FIELDS = ("name", "website", "city", "region", "country")
     CONTACT_FIELDS = ("contact_name", "contact_title", "contact_email")
     CORRECTABLE_FIELDS = ORGANIZATION_FIELDS + CONTACT_FIELDS
-    SIGNER_FIELDS = CORRECTABLE_FIELDS + ("authorized", "note")
+    SIGNER_FIELDS = CORRECTABLE_FIELDS + ("authorized", "note", "notify_outcome", "source")
 
     letter = models.ForeignKey(
         Letter, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("letter")
@@ -146,6 +159,19 @@ class Signature(NormalizedNameMixin, models.Model):
     contact_email = models.EmailField(_("contact email"), max_length=254, blank=True)
     authorized = models.BooleanField(_("authorized to sign"), default=False)
     note = models.TextField(_("note to the organizers"), max_length=2000, blank=True)
+    notify_outcome = models.BooleanField(
+        _("wants news of the delivery"),
+        default=False,
+        help_text=_("Asked when signing to be mailed when the letter is delivered and answered."),
+    )
+    # Which partner's link brought this signer: the ?source= code on the signing link.
+    source = models.CharField(
+        _("source"),
+        max_length=SOURCE_MAX_LENGTH,
+        blank=True,
+        db_index=True,
+        help_text=_("The code on the signing link the organization came by (?source=…)."),
+    )
     submitted_ip = models.GenericIPAddressField(_("submitted from IP"), null=True, blank=True)
     # The worker that writes to the contact has no request to take a language from.
     language = models.CharField(
@@ -262,6 +288,14 @@ class Signature(NormalizedNameMixin, models.Model):
     @property
     def location(self):
         return ", ".join(part for part in (self.city, self.region) if part)
+
+    @property
+    def invite_code(self):
+        """The ?source= code on the signing link this organization invites others with, so
+        that organizers see whom it brought: its name as a slug, or its number if the name
+        has no letters a slug keeps."""
+        code = slugify(self.name)[:SOURCE_MAX_LENGTH].strip("-_")
+        return clean_source_code(code) or f"signer-{self.pk}"
 
 
 class OutgoingMailQuerySet(models.QuerySet):

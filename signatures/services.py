@@ -12,7 +12,7 @@ from django.utils import timezone
 from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
-from signatures.mail import queue_mail
+from signatures.mail import queue_mail, share_links_for
 from signatures.models import (
     Organization,
     OutgoingMail,
@@ -231,6 +231,22 @@ def letter_revise(*, letter: Letter, changed_by, kind: str, note: str = "") -> L
         return LetterRevised(revision=revision, mailed=mailed)
 
 
+def letter_announce_outcome(*, letter: Letter, delivered: bool, answered: bool) -> int:
+    """Tell the signers who asked, when signing, that the letter was delivered or answered:
+    one mail each time staff first record either (the response's mail also says when it was
+    delivered). Only organizations on the letter are told; returns how many mails."""
+    kind = "answered" if answered else "delivered" if delivered else None
+    if kind is None:
+        return 0
+    with transaction.atomic():
+        signers = letter.signatures.approved().filter(notify_outcome=True).exclude(contact_email="")
+        count = 0
+        for signature in signers:
+            signature.letter = letter  # one letter for all, not one query each
+            count += queue_mail(signature=signature, kind=kind) is not None
+    return count
+
+
 def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
     """Approve confirmed signatures (pending or earlier rejected) and tell each contact;
     unconfirmed ones are left alone because nobody at the organization has yet said yes.
@@ -247,7 +263,8 @@ def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
             reason="",
         )
         for signature in done:
-            queue_mail(signature=signature, kind="approved")
+            share = share_links_for(signature)
+            queue_mail(signature=signature, kind="approved", extra={"share": share})
         # An approval makes the organization known, which changes its other signatures' flags.
         signature_refresh_risk(signatures=done)
     return len(done)
@@ -457,4 +474,34 @@ def signature_resend_confirmation(*, letter: Letter, name: str, email: str) -> b
         if signature is None:
             return False
         queue_mail(signature=signature, kind="confirm")
+        return True
+
+
+# However often "Lost your link?" is asked, one contact gets at most this many an hour.
+MANAGE_LINK_MAILS_PER_HOUR = 3
+
+
+def signature_send_manage_link(*, letter: Letter, name: str, email: str) -> bool:
+    """Mail the private manage link to the contact address of the signature on this letter
+    that stands under this organization name, if the email given is that address. The caller
+    must not reveal the result: the page is the same whether or not an entry matched."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.standing()
+            .filter(
+                letter=letter,
+                normalized_name=normalize_organization_name(name),
+                contact_email__iexact=email.strip(),
+            )
+            .select_related("letter")
+            .first()
+        )
+        if signature is None:
+            return False
+        recent = signature.mails.filter(
+            kind="manage_link", created_at__gt=timezone.now() - timedelta(hours=1)
+        )
+        if recent.count() >= MANAGE_LINK_MAILS_PER_HOUR:
+            return False
+        queue_mail(signature=signature, kind="manage_link")
         return True

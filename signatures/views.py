@@ -12,14 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.clientip import client_ip
 from letters.models import Letter, LetterRevision
 from letters.revision_changes import text_changes
+from letters.sharing import sharing
 from signatures import services, tokens
 from signatures.forms import (
     ManageSignatureForm,
+    RecoverLinkForm,
     ResendConfirmationForm,
     SignatureForm,
     WithdrawSignatureForm,
 )
-from signatures.models import Signature
+from signatures.models import Signature, clean_source_code
 from signatures.ratelimits import rate_limit
 from signatures.services import SubmitOutcome
 
@@ -42,7 +44,9 @@ def sign(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     if not letter.accepts_signatures:
         return _closed(request, letter)
-    form = SignatureForm(request.POST or None)
+    # A partner's signing link carries ?source=; the form keeps it through corrections.
+    source = clean_source_code(request.GET.get("source"))
+    form = SignatureForm(request.POST or None, initial={"source": source})
     if request.method == "POST":
         valid = form.is_valid()
         if form.automated:
@@ -74,33 +78,67 @@ def check_email(request, slug):
     return render(request, "signatures/check_email.html", {"letter": letter})
 
 
-@require_http_methods(["GET", "POST"])
-@rate_limit("resend", email_field="contact_email")
-def resend(request, slug):
-    """The "didn't get the email?" page: the link again, for a matching unconfirmed signature. Every
-    outcome ends on the same page, so the form can't be used to learn who has signed."""
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    if not letter.accepts_signatures:
-        return _closed(request, letter)
-    form = ResendConfirmationForm(request.POST or None)
+def _link_again(request, letter, form, *, send, done, template):
+    """The pages that mail a link again ("didn't get the email?", "lost your link?"), asked
+    for by organization name and contact email. Every outcome, a robot's included, ends on the
+    same page, so the form can't be used to learn who has signed."""
     if request.method == "POST":
         valid = form.is_valid()
         if form.automated:
-            logger.info("Resend form for %s dropped: %s", letter.slug, form.automated)
-            return _redirect(request, "signatures:resend_done", slug=letter.slug)
+            logger.info("%s for %s dropped: %s", template, letter.slug, form.automated)
+            return _redirect(request, done, slug=letter.slug)
         if valid:
-            services.signature_resend_confirmation(
+            send(
                 letter=letter,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["contact_email"],
             )
-            return _redirect(request, "signatures:resend_done", slug=letter.slug)
-    return render(request, "signatures/resend.html", {"letter": letter, "form": form})
+            return _redirect(request, done, slug=letter.slug)
+    return render(request, template, {"letter": letter, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("resend", email_field="contact_email")
+def resend(request, slug):
+    """The confirmation link again, for a matching unconfirmed signature."""
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    if not letter.accepts_signatures:
+        return _closed(request, letter)
+    return _link_again(
+        request,
+        letter,
+        ResendConfirmationForm(request.POST or None),
+        send=services.signature_resend_confirmation,
+        done="signatures:resend_done",
+        template="signatures/resend.html",
+    )
 
 
 def resend_done(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return render(request, "signatures/resend_done.html", {"letter": letter})
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("recover", email_field="contact_email")
+def recover(request, slug):
+    """ "Lost your link?": the manage link again, mailed to the contact address of a matching
+    signature that stands on the letter; open after signing ends, as corrections and
+    withdrawals are."""
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    return _link_again(
+        request,
+        letter,
+        RecoverLinkForm(request.POST or None),
+        send=services.signature_send_manage_link,
+        done="signatures:recover_done",
+        template="signatures/recover.html",
+    )
+
+
+def recover_done(request, slug):
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    return render(request, "signatures/recover_done.html", {"letter": letter})
 
 
 def _signature_from_token(token, purpose):
@@ -161,7 +199,7 @@ def confirm(request, token):
         services.signature_confirm(signature=signature)
         # Confirming twice is harmless; a withdrawn or rejected entry is not revived by it.
         if signature.status in (Signature.Status.PENDING, Signature.Status.APPROVED):
-            return render(request, "signatures/confirmed.html", {"signature": signature})
+            return _confirmed(request, signature)
     context = {
         "signature": signature,
         # Material changes after the form was filled in: the contact confirms the letter as it
@@ -171,6 +209,17 @@ def confirm(request, token):
         ),
     }
     return render(request, "signatures/confirm.html", context)
+
+
+def _confirmed(request, signature, *, reconfirmed=False):
+    """Thanks, then the moment to recruit: the letter's link to share, and an invitation to
+    another organization whose signing link names this one (?source=)."""
+    context = {
+        "signature": signature,
+        "reconfirmed": reconfirmed,
+        "share": sharing(signature.letter, source=signature.invite_code, signed=True),
+    }
+    return render(request, "signatures/confirmed.html", context)
 
 
 # The manage views answer only to the private link from the signer's mail. They are never
@@ -184,34 +233,25 @@ def _details_editable(signature):
     return signature.status in Signature.STANDING_STATUSES and signature.contacts_purged_at is None
 
 
-def _manage_page(request, token, signature, *, details_form=None, withdraw_form=None):
-    if signature.status not in Signature.STANDING_STATUSES:
-        details_form = withdraw_form = None
-    elif not _details_editable(signature):
+def _manage_page(request, token, signature, *, details_form=None):
+    if not _details_editable(signature):
         details_form = None
-        withdraw_form = withdraw_form or WithdrawSignatureForm()
     else:
         details_form = details_form or ManageSignatureForm(instance=signature)
-        withdraw_form = withdraw_form or WithdrawSignatureForm()
     context = {
         "signature": signature,
         "letter": signature.letter,
         "token": token,
         "details_form": details_form,
-        "withdraw_form": withdraw_form,
     }
     return render(request, "signatures/manage.html", context)
 
 
 def _manage_link_problem(request, problem, token):
-    # An expired link still names its letter, whose organizers the page tells them to write to.
+    # An expired link still names its letter, whose "Lost your link?" page sends a fresh one.
     letter = _letter_of_expired_token(token, tokens.MANAGE) if problem == "expired" else None
-    return render(
-        request,
-        "signatures/manage_link_problem.html",
-        {"problem": problem, "letter": letter},
-        status=400,
-    )
+    context = {"problem": problem, "letter": letter}
+    return render(request, "signatures/manage_link_problem.html", context, status=400)
 
 
 @never_cache
@@ -264,19 +304,26 @@ def manage_details(request, token):
 
 @rate_limit("manage", email_of=_email_of_token(tokens.MANAGE))
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def manage_withdraw(request, token):
+    """GET asks "Are you sure?" on a page of its own, with room for a reason; the POST
+    withdraws. An entry that no longer stands on the letter has nothing to withdraw."""
     signature, problem = _signature_from_token(token, tokens.MANAGE)
     if problem:
         return _manage_link_problem(request, problem, token)
-    form = WithdrawSignatureForm(request.POST, instance=Signature.objects.get(pk=signature.pk))
-    if form.is_valid():
+    if signature.status not in Signature.STANDING_STATUSES:
+        return _redirect(request, "signatures:manage", token=token)
+    form = WithdrawSignatureForm(
+        request.POST or None, instance=Signature.objects.get(pk=signature.pk)
+    )
+    if request.method == "POST" and form.is_valid():
         # The manage page then says it is withdrawn, when, and that it left the letter.
         services.signature_withdraw(
             signature=signature, reason=form.cleaned_data["withdrawal_reason"]
         )
         return _redirect(request, "signatures:manage", token=token)
-    return _manage_page(request, token, signature, withdraw_form=form)
+    context = {"signature": signature, "letter": signature.letter, "token": token, "form": form}
+    return render(request, "signatures/withdraw.html", context)
 
 
 def _reconfirmation_due(signature):
@@ -299,9 +346,7 @@ def _reconfirm(request, signature):
             else None
         )
         if shown and services.signature_reconfirm(signature=signature, revision=shown):
-            return render(
-                request, "signatures/confirmed.html", {"signature": signature, "reconfirmed": True}
-            )
+            return _confirmed(request, signature, reconfirmed=True)
         if not _reconfirmation_due(signature):
             return render(request, "signatures/confirm.html", {"signature": signature})
         stale = True
@@ -311,10 +356,18 @@ def _reconfirm(request, signature):
     context = {
         "signature": signature,
         "reconfirm": True,
-        "stale": stale,
         "revision": current,
         "notes": letter.material_changes_since(signature.confirmed_revision).exclude(note=""),
         "changes": text_changes(agreed, current),
+        # Shown as the error summary, the way the signing form shows its problems.
+        "problems": [
+            _(
+                "The letter was revised again while this page was open. Below are all the "
+                "changes, the latest included; please read them and confirm again."
+            )
+        ]
+        if stale
+        else [],
     }
     return render(request, "signatures/confirm.html", context)
 

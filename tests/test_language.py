@@ -160,9 +160,10 @@ def test_spanish_sign_form_has_spanish_labels_and_errors(client, spanish_letter)
     data = sign_form_data(name="", contact_email="not an address", authorized=False)
     errors = text_of(client.post(url, data))
 
-    assert "Corrija, por favor, los 3 problemas que se indican abajo." in errors
-    assert "Este campo es obligatorio." in errors  # Django's own Spanish
-    assert "Solo alguien autorizado por la organización puede añadir su nombre." in errors
+    assert "Hay un problema" in errors
+    assert "Escriba el nombre de su organización" in errors
+    assert "Escriba una dirección de correo con el formato correcto" in errors
+    assert "Confirme que está autorizado/a para firmar en nombre de esta organización" in errors
 
 
 def test_spanish_signer_is_sent_on_in_spanish_and_mailed_in_spanish(

@@ -82,6 +82,24 @@ class LetterAdmin(admin.ModelAdmin):
             {"fields": ("letter_date", "addressees", "salutation", "body", "closing")},
         ),
         (_("Publishing"), {"fields": ("organizers", "contact_email", "description", "grouping")}),
+        (
+            _("Delivery and response"),
+            {
+                "fields": (
+                    "delivered_on",
+                    "delivered_to",
+                    "delivered_how",
+                    "response_on",
+                    "response_text",
+                    "response_pdf",
+                ),  # fmt: skip
+                "description": _(
+                    "Recording the delivery closes the letter and marks it delivered; "
+                    "publishing the response marks it answered. Both appear on the public "
+                    "page, and signers who asked are emailed the first time each is saved."
+                ),
+            },
+        ),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     date_hierarchy = "letter_date"
@@ -136,6 +154,10 @@ class LetterAdmin(admin.ModelAdmin):
                 )
         else:
             super().save_model(request, obj, form, change)
+        # Inside the admin's transaction for this save, like the save itself.
+        services.letter_announce_outcome(
+            letter=obj, delivered=form.delivery_recorded, answered=form.response_published
+        )
 
     def get_queryset(self, request):
         return (

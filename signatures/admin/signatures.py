@@ -94,13 +94,13 @@ class SignatureAdmin(admin.ModelAdmin):
         "name", "status", "risk_display", "email_matches_website", "free_mail",
         "look_alikes_display", "contact_email", "contact_name", "location_display",
         "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter", "group",
-        "confirmed_revision",
+        "confirmed_revision", "source",
     )  # fmt: skip
     list_display_links = ("name",)
     list_editable = ("lead_order", "group")
     list_filter = (
         NeedsAttentionFilter, "letter", "status", "is_lead",
-        ("confirmed_revision", admin.RelatedOnlyFieldListFilter),
+        ("confirmed_revision", admin.RelatedOnlyFieldListFilter), "source",
     )  # fmt: skip
     list_select_related = ("letter", "confirmed_revision")
     autocomplete_fields = ("organization",)
@@ -111,7 +111,7 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = (
         "letter", "status", "submitted_at", "submitted_ip", "confirmed_at", "reviewed_at",
         "reviewed_by", "rejection_reason", "updated_at", "withdrawn_at", "withdrawal_reason",
-        "contacts_purged_at", "trust_signals", "organization_history",
+        "contacts_purged_at", "trust_signals", "organization_history", "source", "notify_outcome",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("letter", "status", "is_lead", "lead_order", "group")}),
@@ -126,6 +126,8 @@ class SignatureAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "submitted_at",
+                    "source",
+                    "notify_outcome",
                     "submitted_ip",
                     "confirmed_at",
                     "reviewed_at",

@@ -1,11 +1,15 @@
 """axe-core (through Playwright, in Chromium) finds no violations on the pages the public and
-signers meet, and the signing flow works with the keyboard alone and without JavaScript."""
+signers meet, in both languages. (The keyboard alone, with and without JavaScript, is
+tests/e2e/test_keyboard_only.py.)"""
+
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.urls import reverse
 
+from signatures import tokens
 from signatures.models import Signature
 from tests.conftest import links_in
 from tests.e2e.steps import fill_signing_form
@@ -61,7 +65,7 @@ def test_signing_and_confirmation_pages_pass_the_accessibility_audit(
     assert_accessible(page, screenshot, "sign-form")
 
     page.get_by_role("button", name="Sign the letter").click()
-    page.get_by_text("Please correct").wait_for()
+    page.get_by_role("heading", name="There is a problem").wait_for()
     assert_accessible(page, screenshot, "sign-form-errors")
 
     fill_signing_form(
@@ -76,45 +80,6 @@ def test_signing_and_confirmation_pages_pass_the_accessibility_audit(
     page.get_by_role("button", name="Confirm our signature").click()
     page.get_by_role("heading", name="Thank you, your signature is confirmed").wait_for()
     assert_accessible(page, screenshot, "confirmed")
-
-
-def fill_by_keyboard(page, text):
-    page.keyboard.type(text)
-    page.keyboard.press("Tab")
-
-
-@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_signing_flow_works_with_the_keyboard_alone(
-    browser, live_server, settings, letter_with_signatories, javascript
-):
-    settings.SITE_URL = live_server.url
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
-    page.goto(live_server.url + letter_with_signatories.get_absolute_url())
-    # Tab from the top of the page to the first "Add your organization" link and follow it.
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Add your organization":
-            break
-    page.keyboard.press("Enter")
-    page.get_by_label("Organization name").wait_for()
-    page.get_by_label("Organization name").focus()
-    for value in ("Keyboard Coalition", "", "Austin", "TX", "United States",
-                  "Kai Keys", "", "kai@keyboard.example.org"):  # fmt: skip
-        fill_by_keyboard(page, value)
-    page.keyboard.press("Space")  # the "authorized" checkbox has focus now
-    assert page.get_by_label("I am authorized to sign on behalf of this organization").is_checked()
-    page.get_by_role("button", name="Sign the letter").focus()
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Check your email").wait_for()
-
-    [link] = [link for link in links_in(mail.outbox[-1]) if "/confirm/" in link]
-    page.goto(link)
-    page.get_by_role("button", name="Confirm our signature").focus()
-    page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Thank you, your signature is confirmed").wait_for()
-    assert Signature.objects.get(name="Keyboard Coalition").status == Signature.Status.PENDING
-    context.close()
 
 
 def test_spanish_public_pages_pass_the_accessibility_audit(
@@ -151,7 +116,7 @@ def test_spanish_signing_flow_chosen_by_the_switcher_passes_the_accessibility_au
     assert_accessible(page, screenshot, "sign-form-es")
 
     page.get_by_role("button", name="Firmar la carta").click()
-    page.get_by_text("Corrija, por favor").wait_for()
+    page.get_by_role("heading", name="Hay un problema").wait_for()
     assert_accessible(page, screenshot, "sign-form-errors-es")
 
     page.get_by_label("Nombre de la organización").fill("Red de Bibliotecas Libres")
@@ -173,3 +138,45 @@ def test_spanish_signing_flow_chosen_by_the_switcher_passes_the_accessibility_au
     page.get_by_role("heading", name="Gracias, su firma está confirmada").wait_for()
     assert_accessible(page, screenshot, "confirmed-es")
     assert Signature.objects.get(name="Red de Bibliotecas Libres").language == "es"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_signer_and_outcome_pages_pass_the_accessibility_audit(
+    page, live_server, screenshot, settings, language
+):
+    """The manage, withdrawal, lost-link and resend pages, with and without errors, and a
+    letter that was delivered and answered, whose signers came from several countries."""
+    settings.SITE_URL = live_server.url
+    page.set_extra_http_headers({"Accept-Language": language})
+    letter = make_letter(title="Stop tracking riders", organizers="Riders for Privacy")
+    signature = make_signature(letter, name="Riders for Privacy", is_lead=True, country="Peru")
+    make_signature(letter, name="Transit Justice Alliance", country="Ecuador")
+    answered = make_letter(
+        title="An answered letter", status="answered", delivered_on=date(2026, 3, 3),
+        delivered_to="Jane Doe, CEO", delivered_how="by email", response_on=date(2026, 3, 20),
+        response_text="We will **stop**.",
+    )  # fmt: skip
+    make_signature(answered, is_lead=True)
+    manage = reverse("signatures:manage", args=[tokens.make_token(signature, tokens.MANAGE)])
+
+    for step, url, errors in (
+        ("manage", manage, False),
+        ("withdraw", f"{manage}withdraw/", False),
+        ("lost-link", reverse("signatures:recover", args=[letter.slug]), True),
+        ("lost-link-sent", reverse("signatures:recover_done", args=[letter.slug]), False),
+        ("resend", reverse("signatures:resend", args=[letter.slug]), True),
+        ("answered-letter", answered.get_absolute_url(), False),
+        ("index-with-counts", reverse("letters:list"), False),
+    ):
+        page.goto(live_server.url + url)
+        assert_accessible(page, screenshot, f"{step}-{language}")
+        if errors:
+            page.locator("form button.button").first.click()
+            page.locator(".error-summary").wait_for()
+            assert_accessible(page, screenshot, f"{step}-errors-{language}")
+
+    page.goto(live_server.url + manage)
+    page.locator("#id_name").fill("")
+    page.locator("form button.button").first.click()
+    page.locator(".error-summary").wait_for()
+    assert_accessible(page, screenshot, f"manage-errors-{language}")

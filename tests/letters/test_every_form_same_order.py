@@ -1,6 +1,7 @@
 """Done when: a letter with 300 approved organizations, five of them lead signers and grouped
-national/local, gives the same names in the same order on the page, in the .txt and in the
-CSV/JSON. (The printed PDF is compared in tests/e2e/test_print.py.)"""
+national/local, gives the same names in the same order on the page, in the .txt, in the
+CSV/JSON and in the PDF rendered on the server (read back with pypdf). (The page as Chromium
+prints it is compared in tests/e2e/test_print.py.)"""
 
 import csv
 import io
@@ -11,7 +12,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from letters.lettertext import RULE
 from letters.listing import public_signatories
+from tests.pdf_text import assert_in_order, pdf_text
 from tests.publishing_data import make_coalition_letter
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +30,19 @@ def names_on_page(html: str) -> list[str]:
     return [unescape(name) for name in re.findall(r'<span class="org">(.*?)</span>', html)]
 
 
-def names_in_text(text: str, letter) -> list[str]:
-    """The lines after the closing line that are organizations, not group headings."""
-    tail = text.split(f"\n{letter.closing}\n", 1)[1]
+def lines_in_text(text: str, letter) -> list[str]:
+    """The lines after the closing line that are organizations (each with its place), not
+    group headings, up to the record of delivery."""
+    tail = text.split(f"\n{letter.closing}\n", 1)[1].split(f"\n{RULE}\n", 1)[0]
     headings = {section.title for section in public_signatories(letter).sections}
     return [line for line in tail.splitlines() if line and line not in headings]
+
+
+def assert_lines_name(lines: list[str], names: list[str]):
+    """Each line is its organization's name, then its place or the lead mark."""
+    assert len(lines) == len(names)
+    for line, name in zip(lines, names, strict=True):
+        assert line == name or line.startswith((f"{name}, ", f"{name} (")), (line, name)
 
 
 def test_page_text_csv_and_json_list_the_same_names_in_the_same_order(client):
@@ -44,10 +55,32 @@ def test_page_text_csv_and_json_list_the_same_names_in_the_same_order(client):
     table = client.get(reverse("letters:signatories_csv", args=[letter.slug])).content.decode()
     data = client.get(reverse("letters:signatories_json", args=[letter.slug])).json()
 
+    pdf = client.get(reverse("letters:pdf", args=[letter.slug]))
+
     assert names_on_page(page) == expected
-    assert names_in_text(text, letter) == expected
+    assert_lines_name(lines_in_text(text, letter), expected)
     assert [row["name"] for row in csv.DictReader(io.StringIO(table))] == expected
     assert [row["name"] for row in data["signatories"]] == expected
+    assert pdf["Content-Type"] == "application/pdf"
+    assert_in_order(pdf_text(pdf.content), expected)
+
+
+def test_the_pdf_is_the_letter_as_delivered_with_its_headings_and_leads_marked(client):
+    letter = make_coalition_letter(organizations=40)
+    listing = public_signatories(letter)
+
+    text = pdf_text(client.get(reverse("letters:pdf", args=[letter.slug])).content)
+
+    lead = next(s for s in listing if s.is_lead)
+    headings_and_names = [
+        item
+        for section in listing.sections
+        for item in (section.title, *(s.name for s in section.signatures))
+    ]
+    assert_in_order(text, [letter.title, "Dear Ms. Doe:", letter.closing, *headings_and_names])
+    assert f"{lead.name}, " in text and "(lead signer)" in text
+    assert "Add your organization" not in text
+    assert "Signatures are accepted until" not in text
 
 
 def test_the_order_is_national_then_local_each_with_its_leads_first_then_alphabetical(db):

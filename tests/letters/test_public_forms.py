@@ -44,7 +44,7 @@ def test_text_is_the_classic_sign_on_format_and_nothing_else(client):
         "1. Veto HB 1 (https://example.org/hb1).\n2. Meet us.\n\n"
         "Thanks.\n\n"
         "Sincerely,\n\n"
-        "Alpha Network\nZeta Fund\n"
+        "Alpha Network, Springfield, IL (lead signer)\nZeta Fund, Springfield, IL\n"
     )
 
 
@@ -56,7 +56,10 @@ def test_text_of_a_grouped_letter_heads_each_group(client):
 
     text = client.get(url("letters:text", letter)).content.decode()
 
-    assert text.endswith("Signed,\n\nNational\nBig Org\n\nOther organizations\nSmall Org\n")
+    assert text.endswith(
+        "Signed,\n\nNational\nBig Org, Springfield, IL\n\n"
+        "Other organizations\nSmall Org, Springfield, IL\n"
+    )
 
 
 def test_csv_and_json_list_the_public_columns_only(client):
@@ -248,7 +251,9 @@ def test_letter_page_has_sharing_tags_with_an_absolute_canonical_url(client, set
     assert f'<meta property="og:url" content="{canonical}">' in html
     assert '<meta property="og:title" content="Save the river">' in html
     assert '<meta property="og:description" content="Ninety groups ask the council.">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    card = f"https://letters.example.org/letters/{letter.slug}/card.png?n=0"
+    assert f'<meta property="og:image" content="{card}">' in html
 
 
 def test_description_falls_back_to_the_start_of_the_body_as_text(client):
@@ -282,3 +287,29 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
 
     assert "Sitemap: https://letters.example.org/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_lead_signers_are_marked_and_places_name_their_country_when_several(client):
+    letter = make_letter()
+    make_signature(letter, name="Alpha", city="Quito", region="", country="Ecuador", is_lead=True)
+    make_signature(letter, name="Beta", city="Lima", region="", country="Peru")
+
+    page = client.get(url("letters:detail", letter)).content.decode()
+    text = client.get(url("letters:text", letter)).content.decode()
+
+    assert (
+        '<li class="lead"><span class="org">Alpha</span><span class="location">, Quito, '
+        'Ecuador</span> <span class="lead-mark">(lead signer)</span></li>'
+    ) in page
+    assert '<span class="org">Beta</span><span class="location">, Lima, Peru</span>' in page
+    assert text.endswith("Alpha, Quito, Ecuador (lead signer)\nBeta, Lima, Peru\n")
+
+
+def test_a_letter_signed_from_one_country_does_not_repeat_it(client):
+    letter = make_letter()
+    make_signature(letter, name="Alpha", city="Austin", region="TX", country="United States")
+    make_signature(letter, name="Beta", city="Boston", region="MA", country=" united states")
+
+    text = client.get(url("letters:text", letter)).content.decode()
+
+    assert text.endswith("Alpha, Austin, TX\nBeta, Boston, MA\n")

@@ -183,7 +183,9 @@ def test_changes_need_a_post(client, letter):
     withdraw = client.get(f"{manage_path(signature)}withdraw/")
 
     assert details.status_code == 405
-    assert withdraw.status_code == 405
+    # Reading the withdrawal page only asks "Are you sure?".
+    assert withdraw.status_code == 200
+    assert "Are you sure you want to withdraw" in withdraw.content.decode()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
 

@@ -51,9 +51,10 @@ def test_bad_input_gets_field_level_errors_and_keeps_what_was_typed(client, lett
     response = client.post(sign_url(letter), data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a valid email address." in html
-    assert "Only someone authorized by the organization can add its name." in html
-    assert "This field is required." in html
+    assert "Enter an email address in the correct format, like name@example.org" in html
+    assert "Confirm that you are authorized to sign on behalf of this organization" in html
+    assert "Enter your organization’s city" in html
+    assert "This field is required." not in html
     assert 'value="Riders for Privacy"' in html
     assert 'aria-invalid="true"' in html
     assert not Signature.objects.exists()
@@ -62,8 +63,8 @@ def test_bad_input_gets_field_level_errors_and_keeps_what_was_typed(client, lett
 def test_overlong_fields_are_refused_with_a_clear_error(client, letter):
     response = client.post(sign_url(letter), sign_form_data(name="x" * 201, note="n" * 2001))
     html = response.content.decode()
-    assert "Ensure this value has at most 200 characters (it has 201)." in html
-    assert "Ensure this value has at most 2000 characters (it has 2001)." in html
+    assert "Organization name must be 200 characters or fewer" in html
+    assert "Your note must be 2000 characters or fewer" in html
     assert not Signature.objects.exists()
 
 
@@ -180,3 +181,13 @@ def test_confirm_page_says_when_the_letter_changed_after_the_form_was_filled(
 
     assert "changed the letter after you filled in the form" in page
     assert "Stronger." in page
+
+
+def test_a_signer_can_ask_to_hear_of_the_delivery_and_response(client, letter):
+    client.post(sign_url(letter), sign_form_data(name="River Keepers", notify_outcome="on"))
+    client.post(sign_url(letter), sign_form_data(name="Delta League"))
+
+    assert Signature.objects.get(name="River Keepers").notify_outcome
+    assert not Signature.objects.get(name="Delta League").notify_outcome
+    form = client.get(sign_url(letter)).content.decode()
+    assert "Email me when the letter is delivered and when it is answered" in form

@@ -48,8 +48,12 @@ def test_moving_to_a_group_changes_the_public_order(staff_client, client):
     )
 
     after = client.get(text_url).content.decode()
-    assert before.endswith("Other organizations\nAlpha Org\nZed Org\n")
-    assert after.endswith("National\nZed Org\n\nOther organizations\nAlpha Org\n")
+    assert before.endswith(
+        "Other organizations\nAlpha Org, Springfield, IL\nZed Org, Springfield, IL\n"
+    )
+    assert after.endswith(
+        "National\nZed Org, Springfield, IL\n\nOther organizations\nAlpha Org, Springfield, IL\n"
+    )
 
 
 def test_remove_from_group_action(staff_client):

@@ -13,9 +13,9 @@ from tests.signatures.admin.pages import CHANGELIST, row_names
 
 pytestmark = pytest.mark.django_db
 
-# Session and user; the letter and revision filters' choices; the counts and the page; its
-# trust assessment, in one batch; the groups for every row's select, read once; the dates.
-CHANGELIST_QUERIES = 14
+# Session and user; the letter, revision and source filters' choices; the counts and the page;
+# its trust assessment, in one batch; the groups for every row's select, read once; the dates.
+CHANGELIST_QUERIES = 15
 
 
 def _known_organization_and_impostor(letter):
