@@ -15,29 +15,37 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 
+try:
+    from psycopg_pool import PoolTimeout
+except ImportError:  # SQLite only: no pool
+
+    class PoolTimeout(Exception):
+        pass
+
+
 LIVENESS_PATH = "/livez"
 READINESS_PATH = "/healthz"
 
 
-def _pool_exhausted() -> bool:
-    pool = getattr(connection, "pool", None)
-    if pool is None or pool.closed:
-        return False
-    stats = pool.get_stats()
-    return (
-        stats["pool_available"] == 0
-        and stats["pool_size"] >= stats["pool_max"]
-        and stats.get("requests_waiting", 0) > 0
-    )
+# How long the probe waits for a pooled connection before calling the database busy.
+POOL_PROBE_TIMEOUT = 0.25
 
 
 def _database_state() -> str:
-    if _pool_exhausted():
-        return "busy"
+    pool = getattr(connection, "pool", None)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        if pool is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return "ok"
+        pool.open()
+        with pool.connection(timeout=POOL_PROBE_TIMEOUT) as probe:
+            probe.execute("SELECT 1")
         return "ok"
+    except PoolTimeout:
+        # Every connection the pool may open is open and lent out: busy, not down.
+        stats = pool.get_stats()
+        return "busy" if stats["pool_size"] >= stats["pool_max"] else "unreachable"
     except Exception:  # noqa: BLE001 — any failure means "not ready"
         return "unreachable"
 
