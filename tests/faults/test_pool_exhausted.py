@@ -51,6 +51,9 @@ def test_a_signer_gets_the_form_back_while_the_pool_is_exhausted(stack, mail_wor
             assert "Your signature is not saved yet" in html
             assert f'value="{late.name}"' in html
             assert f'value="{late.email}"' in html
+            status, html_page, headers = Browser(port).get(f"/letters/{stack.slug}/")
+            assert (status, headers["Retry-After"]) == (503, "60")
+            assert "Please try again in a minute" in html_page
             locker.rollback()  # the lock goes
 
         for thread in threads:
