@@ -42,6 +42,7 @@ def test_a_shared_cache_starts():
 
 @pytest.mark.django_db
 def test_every_management_command_runs_the_check(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DEBUG = False
     settings.ALLOW_PROCESS_LOCAL_CACHE = False
     with pytest.raises(SystemCheckError, match="signatures.E003"):
