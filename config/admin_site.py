@@ -93,6 +93,19 @@ class StaffAdminSite(admin.AdminSite):
         # site-wide requirement needs checking here; that keeps admin pages free of a query.
         return super().has_permission(request) and not lacks_required_second_factor(request)
 
+    def each_context(self, request):
+        # Every admin page warns a staff member signed in with a password alone, in production:
+        # their account guards every contact's details. (From the session, so no query.)
+        user = request.user
+        context = super().each_context(request)
+        context["second_factor_missing"] = bool(
+            not settings.DEBUG
+            and user.is_active
+            and user.is_staff
+            and not (hasattr(user, "is_verified") and user.is_verified())
+        )
+        return context
+
     def login(self, request, extra_context=None):
         # Staff with no authenticator yet are sent to set one up; staff who have one but signed
         # in without it (before it was added) sign in again with its code.

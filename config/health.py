@@ -5,7 +5,9 @@ nothing about it needs a session.
 
 - `/livez`: the process is up and answering (liveness; restart it if not).
 - `/healthz`: the database and the cache both answer too (readiness; send it no traffic if
-  not). A cache outage is reported, though signing keeps working without one."""
+  not). A cache outage is reported, though signing keeps working without one. While every
+  pooled database connection is taken and requests queue for one, the database is "busy":
+  the answer comes at once, without joining the queue."""
 
 import json
 
@@ -13,25 +15,51 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 
+try:
+    from psycopg_pool import PoolTimeout
+except ImportError:  # SQLite only: no pool
+
+    class PoolTimeout(Exception):
+        pass
+
+
 LIVENESS_PATH = "/livez"
 READINESS_PATH = "/healthz"
 
 
-def _database_ok() -> bool:
+# How long the probe waits for a pooled connection before calling the database busy.
+POOL_PROBE_TIMEOUT = 0.25
+
+
+def _database_state() -> str:
+    pool = getattr(connection, "pool", None)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
+        if pool is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return "ok"
+        pool.open()
+        with pool.connection(timeout=POOL_PROBE_TIMEOUT) as probe:
+            probe.execute("SELECT 1")
+        return "ok"
+    except PoolTimeout:
+        # Every connection the pool may open is open and lent out: busy, not down.
+        stats = pool.get_stats()
+        return "busy" if stats["pool_size"] >= stats["pool_max"] else "unreachable"
     except Exception:  # noqa: BLE001 — any failure means "not ready"
-        return False
+        return "unreachable"
 
 
-def _cache_ok() -> bool:
+def _cache_state() -> str:
     try:
+        # config.cache.ResilientRedisCache hides failures from readers; it can still ping.
+        reachable = getattr(cache, "reachable", None)
+        if reachable is not None:
+            return "ok" if reachable() else "unreachable"
         cache.get("healthz")
-        return True
+        return "ok"
     except Exception:  # noqa: BLE001
-        return False
+        return "unreachable"
 
 
 def _answer(status: int, checks: dict) -> HttpResponse:
@@ -48,9 +76,8 @@ class HealthCheckMiddleware:
         if request.path == LIVENESS_PATH:
             return _answer(200, {"status": "ok"})
         if request.path == READINESS_PATH:
-            checks = {"database": _database_ok(), "cache": _cache_ok()}
-            ready = all(checks.values())
-            body = {"status": "ok" if ready else "unavailable"}
-            body |= {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
+            checks = {"database": _database_state(), "cache": _cache_state()}
+            ready = all(state == "ok" for state in checks.values())
+            body = {"status": "ok" if ready else "unavailable", **checks}
             return _answer(200 if ready else 503, body)
         return self.get_response(request)

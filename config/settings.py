@@ -39,13 +39,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django_tasks_db",
     "django_ratelimit",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "letters",
     "signatures",
+    # After signatures, whose db_worker (a worker that rides out a database restart) is then
+    # the one `manage.py db_worker` runs: the first app with a command of a name wins.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -102,8 +104,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's built-in psycopg pool: a request borrows a warm connection instead of opening one.
     # A request waits at most this long for a connection when the database is down or
     # saturated, then shows the error page (well inside gunicorn's worker timeout).
+    # Each connection is checked as it is handed out: after a database restart the pool holds
+    # only dead connections, and without the check each would fail one request.
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5)
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
+        "check": ConnectionPool.check_connection,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -124,9 +131,23 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCach
     # `check --deploy` still refuses it (signatures.E001), so production sets CACHE_URL.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's Redis backend, for which a Redis outage is not an error (config/cache.py).
+    # Redis answers in a millisecond; waiting longer only holds up the request it can't help.
+    CACHES["default"]["BACKEND"] = "config.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+        }
+    )
     # django-ratelimit's list of supported caches predates Django's own Redis backend, which
     # is shared by all processes and increments atomically (INCR), all the limiter needs.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+# After a cache failure each process does without the cache for this long before trying again.
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
+# With DEBUG off the server refuses to start on a per-process cache (signatures.E003), since
+# each process would count rate limits alone; this says there is only ever one process.
+ALLOW_PROCESS_LOCAL_CACHE = env.bool("ALLOW_PROCESS_LOCAL_CACHE", default=False)
 
 # Mail goes through Django 6.1's MAILERS; EMAIL_URL uses django-environ's URL forms.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -216,6 +237,10 @@ MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=30)
 # requeue_mail re-enqueues mail whose delivery task is this many seconds overdue, assuming
 # the task was lost (e.g. the web process died between commit and enqueue).
 MAIL_REQUEUE_AFTER_SECONDS = env.int("MAIL_REQUEUE_AFTER_SECONDS", default=600)
+# How long one delivery attempt holds its mail before another worker may send it: longer than
+# an attempt can take (a dozen EMAIL_TIMEOUTs), short enough that mail a killed worker held
+# goes out minutes later, not hours.
+MAIL_SEND_LEASE_SECONDS = env.int("MAIL_SEND_LEASE_SECONDS", default=120)
 # How long the rendered public letter stays in the cache; a change to the letter or its
 # signatories changes the cache key, so this only bounds memory, not staleness.
 LETTER_PAGE_CACHE_SECONDS = env.int("LETTER_PAGE_CACHE_SECONDS", default=24 * 3600)
@@ -279,6 +304,9 @@ RATELIMITS = {
 }
 RATELIMIT_IP_META_KEY = "config.clientip.client_ip"
 RATELIMIT_VIEW = "signatures.views.too_many_requests"
+# While the cache is down the counters can't be kept, and losing a signature is worse than
+# letting a burst through for a minute (config/cache.py).
+RATELIMIT_FAIL_OPEN = True
 
 # Robots submit forms the instant they load them; people take a few seconds. A form older
 # than a day is shown again rather than accepted, so a harvested form can't be replayed forever.

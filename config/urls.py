@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("letters.urls")),
     path("", include("signatures.urls")),
 ]
+
+# A database outage is a 503 ("try again in a minute"), not the 500 page (config/outage.py).
+handler500 = "config.outage.server_error"

@@ -7,8 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from signatures.models import Signature, clean_source_code, normalize_organization_name
+from signatures.spoofing import displayable, mixed_script_word
 
-TRAP_FIELD = "referral_code"
+# Named and labelled so that no browser or password manager takes it for a field it fills in
+# (autofill matches names, ids and labels such as "code", "company" or "email"): a person's
+# autofill must never spring the trap (tests/signatures/test_bot_traps.py).
+TRAP_FIELD = "leave_blank"
 STAMP_FIELD = "rendered_at"
 _STAMP_SALT = "signatures.form-rendered"
 
@@ -34,10 +38,17 @@ class HumanCheckMixin:
     the stylesheet (templates/includes/_human_check.html) that people leave empty, and the
     signed moment the form was shown: people take seconds to fill a form, robots don't.
 
-    A caught submission sets `automated` to the reason; the view then answers with the same
-    page a person would see and stores nothing, so the robot learns nothing. Only a form left
-    open longer than FORM_MAX_AGE_SECONDS is refused openly, because that is likely a person
-    back from lunch who deserves a second chance rather than a silently lost signature."""
+    Only the hidden field is silent: a filled one sets `automated`, and the view answers with
+    the page a person would see and stores nothing, so the robot learns nothing. A person
+    cannot fill a field they cannot see, and autofill skips it.
+
+    The clock is not silent, because a person can beat it: autofill fills the whole form in a
+    second, and a page kept from before a new deploy carries a stamp we can no longer read.
+    A form sent too soon, or without a readable stamp, is shown again with what was typed and
+    a plain request to check it and send it again; nothing is stored, and nobody is told it
+    worked. (Accepting it and flagging it for the moderators instead would mail a
+    confirmation link to whatever address a robot typed.) A form left open longer than
+    FORM_MAX_AGE_SECONDS is shown again the same way."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +56,17 @@ class HumanCheckMixin:
         self.fields[TRAP_FIELD] = forms.CharField(
             label=_("Leave this field empty"),
             required=False,
-            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+            widget=forms.TextInput(
+                attrs={
+                    "tabindex": "-1",
+                    "autocomplete": "off",
+                    # Password managers' own opt-outs (1Password, LastPass, Bitwarden, Dashlane).
+                    "data-1p-ignore": "",
+                    "data-lpignore": "true",
+                    "data-bwignore": "",
+                    "data-form-type": "other",
+                }
+            ),
         )
 
     def trap_field(self):
@@ -53,7 +74,8 @@ class HumanCheckMixin:
 
     def rendered_at_stamp(self) -> str:
         """The stamp to render: the one the form was first shown with, so correcting a
-        mistake doesn't restart the clock, or a fresh one if that is unusable."""
+        mistake (or sending too soon) doesn't restart the clock, or a fresh one if that is
+        unusable."""
         if self.is_bound:
             stamp = self.data.get(STAMP_FIELD, "")
             age = _stamp_age(stamp)
@@ -66,10 +88,11 @@ class HumanCheckMixin:
         age = _stamp_age(self.data.get(STAMP_FIELD, ""))
         if self.data.get(TRAP_FIELD, "").strip():
             self.automated = "honeypot"
-        elif age is None:
-            self.automated = "no valid form stamp"
-        elif age < settings.FORM_MIN_FILL_SECONDS:
-            self.automated = "too fast"
+        elif age is None or age < settings.FORM_MIN_FILL_SECONDS:
+            raise ValidationError(
+                _("We could not take this form yet. Please check your details and send it again."),
+                code="too_fast" if age is not None else "no_stamp",
+            )
         elif age > settings.FORM_MAX_AGE_SECONDS:
             raise ValidationError(
                 _(
@@ -82,13 +105,24 @@ class HumanCheckMixin:
 
 
 def clean_organization_name(name: str) -> str:
-    name = " ".join(name.split())
+    """The name as it will be shown: NFKC, without invisible characters (signatures/spoofing.py).
+    A word that mixes scripts to look like another name is refused."""
+    name = displayable(name)
     normalized = normalize_organization_name(name)
     if not normalized:
         raise ValidationError(_("Enter the organization’s name."))
-    # Spelling out "&" can lengthen a name past what the normalized column holds.
+    if word := mixed_script_word(name):
+        raise ValidationError(
+            _(
+                "Please write each word of the name in one alphabet: “%(word)s” mixes letters "
+                "from different alphabets."
+            ),
+            params={"word": word},
+            code="mixed_scripts",
+        )
+    # NFKC, and spelling out "&", can lengthen a name past what the columns hold.
     max_length = Signature._meta.get_field("normalized_name").max_length
-    if len(normalized) > max_length:
+    if max(len(name), len(normalized)) > max_length:
         raise ValidationError(_("Shorten the organization’s name, please."), code="max_length")
     return name
 
@@ -149,6 +183,23 @@ ERROR_MESSAGES = {
 }
 
 
+class DisplayedTextMixin:
+    """The other text a signer gives that is shown (publicly, or to the organizers and in
+    mail) is kept free of invisible characters too: a right-to-left override in a city would
+    turn the rest of its line on the letter around."""
+
+    DISPLAYED_TEXT_FIELDS = ("city", "region", "country", "contact_name", "contact_title")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.DISPLAYED_TEXT_FIELDS:
+            if name in self.fields and cleaned_data.get(name):
+                cleaned_data[name] = displayable(cleaned_data[name])
+                if not cleaned_data[name] and self.fields[name].required:
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned_data
+
+
 class FieldGroupsMixin:
     """The signer forms show the organization's (public) fields and the contact's (private)
     fields in two fieldsets."""
@@ -164,7 +215,7 @@ class FieldGroupsMixin:
         ]
 
 
-class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
+class SignatureForm(HumanCheckMixin, DisplayedTextMixin, FieldGroupsMixin, forms.ModelForm):
     # Not the model's field: a code that is too long or malformed is dropped in clean_source,
     # never shown to the signer as an error they could not see to correct.
     source = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -227,7 +278,7 @@ class SignatureForm(HumanCheckMixin, FieldGroupsMixin, forms.ModelForm):
         pass
 
 
-class ManageSignatureForm(FieldGroupsMixin, forms.ModelForm):
+class ManageSignatureForm(DisplayedTextMixin, FieldGroupsMixin, forms.ModelForm):
     """What a signer may correct from the private link in their mail. A rename onto another
     organization already on the letter is refused here; the unique constraint backs it up."""
 
@@ -281,7 +332,7 @@ class ResendConfirmationForm(HumanCheckMixin, forms.Form):
     )
 
 
-class ImportedSignatureForm(forms.ModelForm):
+class ImportedSignatureForm(DisplayedTextMixin, forms.ModelForm):
     """One row of a spreadsheet staff import (signatures/imports.py), validated as the signing
     form validates a signer's entry: the same fields, rules and messages."""
 

@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, LetterGroup, LetterRevision
+from signatures.spoofing import displayable, skeleton
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -26,8 +26,9 @@ def clean_source_code(value) -> str:
 
 def normalize_organization_name(name: str) -> str:
     """The form of a name under which two spellings of one organization compare equal:
-    case, accents' compatibility forms, spacing, punctuation, "&"/"and" and a leading "The"."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
+    case, compatibility forms, invisible characters, look-alike letters of other scripts and
+    accents (signatures/spoofing.py), spacing, punctuation, "&"/"and" and a leading "The"."""
+    text = skeleton(displayable(name).casefold()).replace("&", " and ")
     text = _NON_WORD.sub(" ", text).strip()
     text = re.sub(r"^the\s+", "", text)
     return text

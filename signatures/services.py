@@ -21,6 +21,7 @@ from signatures.models import (
     normalize_organization_name,
     signing_ended_before,
 )
+from signatures.tokens import EMAIL_CHANGE_MAIL
 from signatures.trust.domains import identity_domain
 
 
@@ -43,6 +44,9 @@ class LetterClosed(Exception):
 # However many people (or addresses) submit a duplicate, the first contact gets at most this
 # many links an hour: a resend must not become a way to flood someone's mailbox.
 CONFIRMATION_MAILS_PER_HOUR = 3
+# A duplicate sent within minutes of the first is a colleague pressing "Sign" too, or someone
+# sending again after an error page: the first link is still on its way or in the inbox.
+CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 
 LAPSED_CLAIM_REASON = "Never confirmed; the name was claimed again by a later submission."
 
@@ -161,16 +165,17 @@ def _retire_lapsed_claim(signature: Signature) -> None:
 
 
 def _handle_duplicate(existing: Signature) -> SubmitResult:
-    """The link goes to the contact given first, never to whoever submitted again, and at most
-    CONFIRMATION_MAILS_PER_HOUR times."""
+    """The link goes to the contact given first, never to whoever submitted again, at most
+    CONFIRMATION_MAILS_PER_HOUR times and not again within CONFIRMATION_RESEND_AFTER."""
     if existing.status != Signature.Status.UNCONFIRMED:
         return SubmitResult(SubmitOutcome.ALREADY_SIGNED, existing)
-    recent = existing.mails.filter(
-        kind="confirm", created_at__gt=timezone.now() - timedelta(hours=1)
-    )
-    if recent.count() < CONFIRMATION_MAILS_PER_HOUR:
+    now = timezone.now()
+    recent = existing.mails.filter(kind="confirm", created_at__gt=now - timedelta(hours=1))
+    fresh = recent.filter(created_at__gt=now - CONFIRMATION_RESEND_AFTER)
+    if recent.count() < CONFIRMATION_MAILS_PER_HOUR and not fresh.exists():
         queue_mail(signature=existing, kind="confirm")
-    return SubmitResult(SubmitOutcome.CONFIRMATION_RESENT, existing)
+        return SubmitResult(SubmitOutcome.CONFIRMATION_RESENT, existing)
+    return SubmitResult(SubmitOutcome.ALREADY_SIGNED, existing)
 
 
 def signature_confirm(*, signature: Signature) -> bool:
@@ -365,23 +370,26 @@ class DetailsClosed(Exception):
 def signature_update_details(*, signature: Signature, data: dict) -> Signature:
     """Apply a signer's corrections. Any change to the name as displayed (even of case) sends
     an approved entry back to review, since the public would read a name nobody approved.
-    Only the stored row counts: unsaved changes on the signature passed in are ignored."""
+    A new contact address is not applied: it is asked to confirm itself, and the address on
+    record is told (signature_change_contact_email applies it). Only the stored row counts:
+    unsaved changes on the signature passed in are ignored."""
     with transaction.atomic():
         current = Signature.objects.select_for_update().get(pk=signature.pk)
         if current.status not in Signature.STANDING_STATUSES or current.contacts_purged_at:
             raise DetailsClosed
+        new_email = data.get("contact_email", current.contact_email)
         renamed = "name" in data and data["name"] != current.name
         identity_changed = any(
             field in data and data[field] != getattr(current, field)
-            for field in ("name", "website", "contact_email")
+            for field in ("name", "website")
         )
         for field in Signature.CORRECTABLE_FIELDS:
-            if field in data:
+            if field in data and field != "contact_email":
                 setattr(current, field, data[field])
         if renamed and current.status == Signature.Status.APPROVED:
             current.status = Signature.Status.PENDING
         if identity_changed:
-            # A new name, website or address may be an impostor's: re-link and re-flag it.
+            # A new name or website may be an impostor's: re-link and re-flag it.
             current.organization = organization_find_or_create(
                 name=current.name, website=current.website
             )
@@ -403,7 +411,37 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             raise
         if identity_changed:
             signature_refresh_risk(signatures=[current])
+        if new_email and new_email != current.contact_email:
+            # Whoever holds the manage link (a forwarded mail, a shared inbox) must not be able
+            # to move the signature to an address of theirs unseen.
+            queue_mail(signature=current, kind=EMAIL_CHANGE_MAIL, to=new_email)
+            queue_mail(
+                signature=current, kind="email_change_notice", extra={"new_email": new_email}
+            )
     return current
+
+
+def signature_change_contact_email(*, signature: Signature, old_email: str, new_email: str) -> bool:
+    """Make `new_email` the contact address, as its owner confirmed from the link mailed to it;
+    only if `old_email` is still the address on record (a link for an earlier request, or one
+    overtaken by another change, does nothing) and the entry still takes corrections."""
+    with transaction.atomic():
+        current = Signature.objects.select_for_update().get(pk=signature.pk)
+        if (
+            current.contact_email != old_email
+            or current.status not in Signature.STANDING_STATUSES
+            or current.contacts_purged_at
+        ):
+            return False
+        current.contact_email = new_email
+        # A new address may be an impostor's (free mail for a known organization): re-flag it.
+        current.organization = organization_find_or_create(
+            name=current.name, website=current.website
+        )
+        current.save()
+        signature_refresh_risk(signatures=[current])
+    signature.refresh_from_db()
+    return True
 
 
 def signature_withdraw(*, signature: Signature, reason: str = "") -> bool:

@@ -3,13 +3,16 @@ import math
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import outage
 from config.clientip import client_ip
+from config.outage import DATABASE_ERRORS
 from letters.models import Letter, LetterRevision
 from letters.revision_changes import text_changes
 from letters.sharing import sharing
@@ -41,6 +44,20 @@ def _closed(request, letter):
 @require_http_methods(["GET", "POST"])
 @rate_limit("sign", email_field="contact_email")
 def sign(request, slug):
+    try:
+        return _sign(request, slug)
+    except DATABASE_ERRORS:
+        if request.method != "POST":
+            raise  # the site's 503 page (config/outage.py)
+        # Nothing was stored (the transaction did not commit) or, if the commit itself was
+        # cut off, sending again finds the stored entry: either way the form comes back with
+        # what they typed, to send again in a minute.
+        logger.warning("Signing form for %s shown again: database unavailable", slug, exc_info=True)
+        form = SignatureForm(request.POST)
+        return outage.unavailable(request, "signatures/sign_unavailable.html", {"form": form})
+
+
+def _sign(request, slug):
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     if not letter.accepts_signatures:
         return _closed(request, letter)
@@ -65,11 +82,10 @@ def sign(request, slug):
                 return _closed(request, letter)
             if result.outcome is SubmitOutcome.CREATED:
                 return _redirect(request, "signatures:check_email", slug=letter.slug)
-            return render(
-                request,
-                "signatures/duplicate.html",
-                {"letter": letter, "resent": result.outcome is SubmitOutcome.CONFIRMATION_RESENT},
-            )
+            # The same page whatever state the entry is in, so it reveals nothing about it.
+            return render(request, "signatures/duplicate.html", {"letter": letter})
+        if form.has_error(NON_FIELD_ERRORS, "too_fast"):
+            logger.info("Signing form for %s shown again: sent too soon", letter.slug)
     return render(request, "signatures/sign.html", {"letter": letter, "form": form})
 
 
@@ -247,7 +263,7 @@ def _manage_page(request, token, signature, *, details_form=None):
     return render(request, "signatures/manage.html", context)
 
 
-def _manage_link_problem(request, problem, token):
+def _manage_link_problem(request, problem, token=None):
     # An expired link still names its letter, whose "Lost your link?" page sends a fresh one.
     letter = _letter_of_expired_token(token, tokens.MANAGE) if problem == "expired" else None
     context = {"problem": problem, "letter": letter}
@@ -298,6 +314,16 @@ def manage_details(request, token):
                 )
             else:
                 messages.success(request, _("Your changes are saved."))
+            new_email = form.cleaned_data["contact_email"]
+            if new_email != updated.contact_email:
+                messages.info(
+                    request,
+                    _(
+                        "We have sent a link to %(email)s. The contact address changes when "
+                        "that link is opened; until then mail still goes to %(current)s."
+                    )
+                    % {"email": new_email, "current": updated.contact_email},
+                )
             return _redirect(request, "signatures:manage", token=token)
     return _manage_page(request, token, signature, details_form=form)
 
@@ -324,6 +350,37 @@ def manage_withdraw(request, token):
         return _redirect(request, "signatures:manage", token=token)
     context = {"signature": signature, "letter": signature.letter, "token": token, "form": form}
     return render(request, "signatures/withdraw.html", context)
+
+
+def _new_email_of(token, **kwargs):
+    try:
+        return tokens.read_email_token(token)[2]
+    except signing.BadSignature:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limit("confirm", email_of=_new_email_of)
+@never_cache
+def confirm_email(request, token):
+    """The link mailed to a new contact address. As with confirm, GET only shows a button."""
+    try:
+        signature_id, old_email, new_email = tokens.read_email_token(token)
+    except signing.BadSignature:
+        return _manage_link_problem(request, "invalid")
+    signature = Signature.objects.select_related("letter").filter(pk=signature_id).first()
+    if signature is None:
+        return _manage_link_problem(request, "invalid")
+    context = {"signature": signature, "new_email": new_email}
+    if signature.contact_email == new_email:
+        return render(request, "signatures/email_confirmed.html", context)
+    if request.method == "POST":
+        if services.signature_change_contact_email(
+            signature=signature, old_email=old_email, new_email=new_email
+        ):
+            return render(request, "signatures/email_confirmed.html", context)
+        return _manage_link_problem(request, "invalid")
+    return render(request, "signatures/confirm_email.html", context)
 
 
 def _reconfirmation_due(signature):

@@ -74,7 +74,7 @@ def test_sign_on_loop_from_draft_to_public_page(page, live_server, screenshot, s
     sign(page, live_server, "Transit Justice Alliance", "sam@tja.example.org")
     sign(page, live_server, "Joke Signature Inc", "prank@example.com")
     sign(page, live_server, "The Riders <b>for</b> Privacy", "other@riders.example.org")
-    page.get_by_role("heading", name="This organization has already signed").wait_for()
+    page.get_by_role("heading", name="This organization has already been added").wait_for()
     assert Signature.objects.count() == 3
 
     for email in ("ana@riders.example.org", "sam@tja.example.org", "prank@example.com"):

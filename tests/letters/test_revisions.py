@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from letters.models import Letter, LetterRevision
@@ -164,9 +165,9 @@ def test_typo_fixes_alone_ask_nobody_to_reconfirm(
     signer = make_confirmed_signature(letter)
     revise(letter, Kind.TYPO, django_capture_on_commit_callbacks, salutation="Dear Ms Doe:")
 
-    from signatures.mail import signer_links
+    from signatures import tokens
 
-    path = urlsplit(signer_links(signer)["confirm_url"]).path
+    path = reverse("signatures:confirm", args=[tokens.make_token(signer, tokens.CONFIRM)])
     assert "already confirmed" in client.get(path).content.decode()
 
 

@@ -36,6 +36,7 @@ class SMTPSink:
     """Accepts every message and keeps it, parsed, in .messages."""
 
     def __init__(self, port: int):
+        self.port = port
         self._collector = _Collector()
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=port)
 

@@ -108,7 +108,7 @@ def test_a_re_confirmation_overtaken_by_a_newer_revision_is_shown_as_the_summary
 ):
     signature = make_confirmed_signature(letter)
     letter.body = "First change."
-    first = letter_revise(letter=letter, changed_by=staff, kind="material")
+    first = letter_revise(letter=letter, changed_by=staff, kind="material").revision
     letter.body = "Second change."
     letter_revise(letter=letter, changed_by=staff, kind="material")
     token = tokens.make_token(signature, tokens.CONFIRM)

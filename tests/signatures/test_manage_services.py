@@ -63,8 +63,9 @@ def test_renaming_into_a_known_organization_with_free_mail_is_flagged_and_relink
     )  # fmt: skip
     assert tiny.risk_score == 0
 
-    updated = services.signature_update_details(
-        signature=tiny, data={"name": "Big Known Org", "contact_email": "bigknown@gmail.com"}
+    updated = services.signature_update_details(signature=tiny, data={"name": "Big Known Org"})
+    services.signature_change_contact_email(
+        signature=updated, old_email="me@tiny.example.org", new_email="bigknown@gmail.com"
     )
 
     assert updated.status == Signature.Status.PENDING

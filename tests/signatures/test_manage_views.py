@@ -60,16 +60,58 @@ def test_manage_page_is_not_cached_and_shows_only_its_own_signature(client, lett
 def test_signer_corrects_details_without_leaving_the_letter(client, letter):
     signature = make_signature(letter, city="Springfield")
 
-    response = post_details(
-        client, signature, city="Shelbyville", contact_email="new@org.example.org"
-    )
+    response = post_details(client, signature, city="Shelbyville")
 
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.city == "Shelbyville"
-    assert signature.contact_email == "new@org.example.org"
     assert signature.status == Signature.Status.APPROVED
     assert "Your changes are saved." in client.get(response.url).text
+
+
+@pytest.mark.django_db
+def test_a_new_contact_address_takes_effect_only_once_it_confirms_and_the_old_is_told(
+    client, letter, mailoutbox, django_capture_on_commit_callbacks
+):
+    signature = make_signature(letter, contact_email="ana@riverkeepers.example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_details(client, signature, contact_email="taker@evil.example")
+
+    signature.refresh_from_db()
+    assert signature.contact_email == "ana@riverkeepers.example.org"
+    page = client.get(response.url).text
+    assert "We have sent a link to taker@evil.example" in page
+    to_new, to_old = sorted(mailoutbox, key=lambda m: m.to != ["taker@evil.example"])
+    assert to_new.to == ["taker@evil.example"]
+    [confirm_link] = links_in(to_new)
+    # The unproven address gets that one link: not the manage link.
+    assert "/confirm-email/" in confirm_link
+    assert to_old.to == ["ana@riverkeepers.example.org"]
+    assert "taker@evil.example" in to_old.body
+    assert "Nothing changes unless that address confirms it" in to_old.body
+
+    path = urlsplit(confirm_link).path
+    assert "Confirm this address" in client.get(path).text
+    signature.refresh_from_db()
+    assert signature.contact_email == "ana@riverkeepers.example.org"  # a GET changes nothing
+    assert "Contact address changed" in client.post(path).text
+    signature.refresh_from_db()
+    assert signature.contact_email == "taker@evil.example"
+
+
+@pytest.mark.django_db
+def test_a_contact_address_link_overtaken_by_another_change_does_nothing(client, letter):
+    signature = make_signature(letter, contact_email="ana@riverkeepers.example.org")
+    first = tokens.make_email_token(signature, "first@riverkeepers.example.org")
+    second = tokens.make_email_token(signature, "second@riverkeepers.example.org")
+
+    client.post(reverse("signatures:confirm_email", args=[second]))
+    response = client.post(reverse("signatures:confirm_email", args=[first]))
+
+    assert response.status_code == 400
+    signature.refresh_from_db()
+    assert signature.contact_email == "second@riverkeepers.example.org"
 
 
 @pytest.mark.django_db

@@ -55,7 +55,7 @@ def test_duplicate_submission_creates_no_second_organization():
     services.signature_submit(letter=letter, data=data, ip=None)
     result = services.signature_submit(letter=letter, data=data, ip=None)
 
-    assert result.outcome is services.SubmitOutcome.CONFIRMATION_RESENT
+    assert result.outcome is services.SubmitOutcome.ALREADY_SIGNED
     assert Organization.objects.count() == 1
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from signatures import tokens
+from signatures.forms import TRAP_FIELD
 from signatures.models import Signature
 from tests.factories import make_signature, sign_form_data
 
@@ -86,7 +87,7 @@ def test_reading_the_form_does_not_count(client, letter, limits):
 
 def test_robot_submissions_count_against_the_limit_too(client, letter, limits):
     limits("sign", ip="3/h")
-    robot = sign_form_data() | {"referral_code": "spam"}
+    robot = sign_form_data() | {TRAP_FIELD: "spam"}
     for _ in range(3):
         assert client.post(sign_url(letter), robot).status_code == 302
 

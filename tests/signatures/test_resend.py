@@ -4,6 +4,7 @@ same answer whether or not anything matched, within its rate limits."""
 import pytest
 from django.urls import reverse
 
+from signatures.forms import TRAP_FIELD
 from signatures.models import OutgoingMail, Signature
 from tests.conftest import links_in
 from tests.factories import make_letter, make_signature
@@ -87,7 +88,7 @@ def test_signature_on_another_letter_does_not_match(letter, unconfirmed, ask_aga
 def test_robot_gets_the_same_page_and_nothing_is_sent(client, letter, unconfirmed, mailoutbox):
     data = as_person({"name": "Riders for Privacy", "contact_email": "ana@riders.example.org"})
 
-    response = client.post(resend_url(letter), data | {"referral_code": "x"})
+    response = client.post(resend_url(letter), data | {TRAP_FIELD: "x"})
 
     assert response.url == reverse("signatures:resend_done", args=[letter.slug])
     assert OutgoingMail.objects.count() == 0

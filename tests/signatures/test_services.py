@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from signatures import services
 from signatures.models import OutgoingMail, Signature
@@ -33,15 +36,27 @@ def test_confirmation_mail_is_sent_only_after_commit(
 
 
 def test_second_submission_of_unconfirmed_organization_resends_confirmation(
-    letter, mailoutbox, django_capture_on_commit_callbacks
+    letter, mailoutbox, django_capture_on_commit_callbacks, time_machine
 ):
+    time_machine.move_to(timezone.now(), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         submit(letter, name="Riders for Privacy", contact_email="first@riders.example.org")
+        time_machine.shift(services.CONFIRMATION_RESEND_AFTER + timedelta(seconds=1))
         result = submit(letter, name="the riders for privacy", contact_email="x@evil.example")
     assert result.outcome is SubmitOutcome.CONFIRMATION_RESENT
     assert Signature.objects.count() == 1
     # The link goes to the contact given first, never to whoever submitted the second time.
     assert [m.to for m in mailoutbox] == [["first@riders.example.org"]] * 2
+
+
+def test_a_duplicate_sent_soon_after_the_first_sends_no_second_link(
+    letter, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(letter, name="Riders for Privacy", contact_email="first@riders.example.org")
+        result = submit(letter, name="Riders for Privacy", contact_email="colleague@riders.org")
+    assert result.outcome is SubmitOutcome.ALREADY_SIGNED
+    assert [m.to for m in mailoutbox] == [["first@riders.example.org"]]
 
 
 def test_second_submission_of_confirmed_organization_is_refused_without_mail(
@@ -114,12 +129,15 @@ def test_a_rejected_or_withdrawn_entry_does_not_lock_the_organization_out(letter
 
 
 def test_resent_links_to_the_first_contact_are_capped_per_hour(
-    letter, mailoutbox, django_capture_on_commit_callbacks
+    letter, mailoutbox, django_capture_on_commit_callbacks, time_machine
 ):
+    time_machine.move_to(timezone.now(), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         submit(letter, name="Target Org", contact_email="victim@target.example.org")
         for n in range(10):
+            time_machine.shift(timedelta(minutes=5))
             submit(letter, name="Target Org", contact_email=f"attacker{n}@evil.example")
+    # Within the first hour: the first link, then one every ten minutes until the cap.
     assert [m.to for m in mailoutbox] == [["victim@target.example.org"]] * 3
 
 
