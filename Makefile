@@ -18,11 +18,13 @@ PYTHON ?= $(shell \
 
 .PHONY: run test lint check messages-check deploycheck benchmark lock browser clean
 
-$(VENV)/.installed: requirements.lock
+# Development and tests use requirements-dev.lock: the runtime lock (what the image installs)
+# plus the test tools.
+$(VENV)/.installed: requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
 	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 run: $(VENV)/.installed
@@ -71,12 +73,12 @@ benchmark: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
 	$(PY) manage.py benchmark_letter_page $(BENCH_ARGS)
 
-# Rewrites requirements.lock from pyproject.toml's pinned direct dependencies.
+# Rewrites requirements.lock (the runtime) and requirements-dev.lock (runtime and test tools)
+# from pyproject.toml's pins, keeping the versions already locked for everything else, so the
+# same inputs give the same locks. LOCK_UPGRADE=1 also moves the unpinned ones to the newest.
 lock:
-	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
-	$(VENV)-lock/bin/pip install --quiet --disable-pip-version-check ".[test]"
-	$(VENV)-lock/bin/pip freeze --exclude undersigned > requirements.lock
-	rm -rf $(VENV)-lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) .ci/lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var test-artifacts
+	rm -rf $(VENV) $(VENV)-runtime db.sqlite3 var test-artifacts
