@@ -14,8 +14,9 @@ import re
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 # The URL prefixes of the private links (signatures/urls.py): the segment after them is the
-# token. tests/config/test_logs.py checks this against the real URLs.
-PRIVATE_LINK = re.compile(r"(/(?:confirm|manage)/)[^/?#\s\"'<>]+")
+# token (tests/config/test_logs.py checks this against the real URLs). A segment in braces is
+# a route's placeholder ("/confirm/{token}/", as error reports name a view), not a token.
+PRIVATE_LINK = re.compile(r"(/(?:confirm|manage)/)(?!\{)[^/?#\s\"'<>]+")
 REDACTED = "[private]"
 
 

@@ -142,7 +142,9 @@ def postgres_bindir() -> Path:
 class Stack:
     """Start with `with Stack(dotenv) as stack:`; everything stops on leaving the block."""
 
-    def __init__(self, dotenv: dict[str, str], *, scale: dict[str, int] | None = None):
+    def __init__(
+        self, dotenv: dict[str, str], *, scale: dict[str, int] | None = None, https_port=None
+    ):
         self.dotenv = {"SITE_DOMAIN": SITE_DOMAIN} | dotenv
         self.services = compose.services(self.dotenv)
         for name, replicas in (scale or {}).items():
@@ -153,7 +155,7 @@ class Stack:
         self.logdir.mkdir()
         self.replicas: dict[str, list[Replica]] = {}
         self.ports = {"db": free_port(), "redis": free_port()}
-        self.http_port, self.https_port = free_port(), free_port()
+        self.http_port, self.https_port = free_port(), https_port or free_port()
         self._base_addresses = {
             "db:5432": f"127.0.0.1:{self.ports['db']}",
             "redis:6379": f"127.0.0.1:{self.ports['redis']}",
@@ -430,7 +432,45 @@ class Stack:
 PROXY_PATHS_AS_STR = {container: str(local) for container, local in PROXY_PATHS.items()}
 
 
+def main() -> None:
+    """`make stack`: the topology until Ctrl-C, with a mail server that prints each mail."""
+    import secrets
+
+    from tests.signatures.mail_server import SMTPSink
+
+    # The services run in sessions of their own; a TERM must stop them too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    smtp_port = free_port()
+    dotenv = {"SECRET_KEY": secrets.token_urlsafe(50), "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    port = int(os.environ.get("STACK_PORT", "8443"))
+    with SMTPSink(smtp_port) as sink, Stack(dotenv, https_port=port) as stack:
+        demo = stack.run("web", ["python", "manage.py", "load_demo"])
+        print(demo.stdout, demo.stderr)
+        print(
+            f"The compose topology is up at https://{stack.host}:{port}/ (browsers send "
+            f"*.localhost to this machine). Its certificate comes from Caddy's own CA "
+            f"({stack.ca_file}): trust that or accept the warning. Logs: {stack.logdir} "
+            f"(kept in {ARTIFACTS} when it stops). "
+            "Mail is printed here. Ctrl-C stops everything.",
+            flush=True,
+        )
+        shown = 0
+        try:
+            while True:
+                for message in sink.messages[shown:]:
+                    print(f"--- mail to {message['To']}: {message['Subject']}")
+                    print(message.get_body(("plain",)).get_content(), flush=True)
+                shown = len(sink.messages)
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            print("Stopping.")
+
+
 def _accepts(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+if __name__ == "__main__":
+    main()
