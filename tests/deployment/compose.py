@@ -4,6 +4,7 @@ replicas, what it waits for, its health check; and the image's ENV and HEALTHCHE
 harness (tests/deployment/stack.py) runs what this returns, so the compose file cannot say
 one thing while the tests run another."""
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
+DOCKERIGNORE = ROOT / ".dockerignore"
 
 # Compose's interpolation: $$ is a literal $, ${VAR}, ${VAR:-default}, ${VAR-default},
 # ${VAR:?error}, ${VAR?error} and $VAR.
@@ -139,3 +141,30 @@ def dockerfile() -> dict[str, dict]:
         elif instruction == "HEALTHCHECK":
             stage["healthcheck"] = yaml.safe_load(rest.split(" CMD ", 1)[1])
     return stages
+
+
+def build_context() -> list[Path]:
+    """The files `docker build .` sends, relative to the project: all but what .dockerignore
+    excludes, with Docker's reading of it (paths from the context's root, `*` within one
+    folder, `**` across any number; an excluded folder takes its contents with it)."""
+    patterns = []
+    for line in DOCKERIGNORE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("!"):
+            raise NotImplementedError("exceptions (!) in .dockerignore are not read here")
+        regex = re.escape(line.strip("/")).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+        patterns.append(re.compile(regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]") + "$"))
+
+    def excluded(relative: str) -> bool:
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        return any(pattern.match(prefix) for pattern in patterns for prefix in prefixes)
+
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        base = Path(folder).relative_to(ROOT)
+        subfolders[:] = [name for name in subfolders if not excluded((base / name).as_posix())]
+        found += [base / name for name in files if not excluded((base / name).as_posix())]
+    return sorted(found)

