@@ -13,9 +13,10 @@ What a container would have, the harness supplies:
 - `db` and `redis`: a private PostgreSQL cluster (initdb, with the user, password and
   database the compose file gives the postgres image) and a private redis-server, both on
   free loopback ports;
-- Docker's network: every service name and port becomes a loopback port (ADDRESS overrides
-  below, the only changes made to any command or environment), and the proxy's upstream list
-  names the web replicas' ports instead of Docker's DNS name for them.
+- Docker's network: every service name and port (db:5432, redis:6379, a replica's own
+  0.0.0.0:8000) becomes a loopback port, the only change made to any app service's command or
+  environment; the proxy is given its ports, its folders and the web replicas' ports instead
+  of Docker's DNS name for them (Stack._proxy_overrides, the whole list).
 
 `make stack` runs it for a person to try (mail is printed); tests/deployment/ drives it.
 """
@@ -23,6 +24,7 @@ What a container would have, the harness supplies:
 import contextlib
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.deployment import compose
-from tests.signatures.mail_server import free_port
+from tests.signatures.mail_server import SMTPSink, free_port
 
 ROOT = compose.ROOT
 RUNTIME_VENV = ROOT / ".venv-runtime"
@@ -42,9 +44,9 @@ ARTIFACTS = ROOT / "test-artifacts" / "stack-logs"
 DEV_BIN = Path(sys.executable).parent
 # A *.localhost name: Caddy gives it a certificate from its own CA, no ACME needed.
 SITE_DOMAIN = "letters.localhost"
-# Where the proxy image keeps its files (the Dockerfile's COPY lines and the caddy image's
-# volumes), and where they are here.
+# Where the proxy image keeps its Caddyfile (the Dockerfile's COPY line), and where it is here.
 PROXY_PATHS = {"/etc/caddy/Caddyfile": ROOT / "config" / "Caddyfile"}
+PROXY_PATHS_AS_STR = {container: str(local) for container, local in PROXY_PATHS.items()}
 STARTUP_TIMEOUT = 60
 
 
@@ -439,15 +441,8 @@ class Stack:
             time.sleep(0.1)
 
 
-PROXY_PATHS_AS_STR = {container: str(local) for container, local in PROXY_PATHS.items()}
-
-
 def main() -> None:
     """`make stack`: the topology until Ctrl-C, with a mail server that prints each mail."""
-    import secrets
-
-    from tests.signatures.mail_server import SMTPSink
-
     # The services run in sessions of their own; a TERM must stop them too, as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     smtp_port = free_port()
