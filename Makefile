@@ -77,7 +77,7 @@ benchmark: $(VENV)/.installed
 # Caddy at https://letters.localhost:8443 (STACK_PORT), two web replicas, the mail worker, the
 # scheduler, a private PostgreSQL and Redis, and a demo letter. Mail is printed. Ctrl-C stops.
 stack: $(VENV)/.installed
-	$(PY) -m tests.deployment.stack
+	$(PY) -m tests.deployment
 
 # Rewrites requirements.lock (the runtime) and requirements-dev.lock (runtime and test tools)
 # from pyproject.toml's pins, keeping the versions already locked for everything else, so the

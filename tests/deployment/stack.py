@@ -18,16 +18,12 @@ What a container would have, the harness supplies:
   environment; the proxy is given its ports, its folders and the web replicas' ports instead
   of Docker's DNS name for them (Stack._proxy_overrides, the whole list).
 
-`make stack` runs it for a person to try (mail is printed); tests/deployment/ drives it.
+`make stack` runs it for a person to try (tests/deployment/__main__.py); the tests drive it.
 """
 
-import contextlib
-import hashlib
 import os
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,10 +32,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.deployment import compose
-from tests.signatures.mail_server import SMTPSink, free_port
+from tests.deployment.processes import (
+    RUNTIME_VENV,
+    Process,
+    StackError,
+    accepts,
+    postgres_bindir,
+    runtime_venv,
+)
+from tests.signatures.mail_server import free_port
 
 ROOT = compose.ROOT
-RUNTIME_VENV = ROOT / ".venv-runtime"
 ARTIFACTS = ROOT / "test-artifacts" / "stack-logs"
 DEV_BIN = Path(sys.executable).parent
 # A *.localhost name: Caddy gives it a certificate from its own CA, no ACME needed.
@@ -48,63 +51,6 @@ SITE_DOMAIN = "letters.localhost"
 PROXY_PATHS = {"/etc/caddy/Caddyfile": ROOT / "config" / "Caddyfile"}
 PROXY_PATHS_AS_STR = {container: str(local) for container, local in PROXY_PATHS.items()}
 STARTUP_TIMEOUT = 60
-
-
-class StackError(Exception):
-    pass
-
-
-@dataclass
-class Process:
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log: Path
-    cwd: Path = ROOT
-    # PostgreSQL takes SIGTERM as "wait for every client to leave"; SIGINT is a fast shutdown.
-    stop_signal: int = signal.SIGTERM
-    popen: subprocess.Popen | None = None
-
-    def start(self) -> "Process":
-        with self.log.open("ab") as log:
-            self.popen = subprocess.Popen(
-                self.argv,
-                env=self.env,
-                cwd=self.cwd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        return self
-
-    @property
-    def running(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def kill(self) -> None:
-        """The whole process group at once, as when a container dies."""
-        self._signal(signal.SIGKILL)
-        self.popen.wait()
-
-    def stop(self, timeout: float = 10) -> None:
-        if not self.running:
-            return
-        self._signal(self.stop_signal)
-        try:
-            self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def _signal(self, signum) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signum)
-
-    def wait(self, timeout: float) -> int:
-        return self.popen.wait(timeout)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 @dataclass
@@ -118,30 +64,6 @@ class Replica:
     addresses: dict[str, str] = field(default_factory=dict)
     # The environment its health check runs in, when not the process's own.
     check_env: dict[str, str] | None = None
-
-
-def runtime_venv() -> Path:
-    """A virtualenv with requirements.lock alone, rebuilt when the lock changes."""
-    lock = ROOT / "requirements.lock"
-    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
-    stamp = RUNTIME_VENV / ".lock-sha256"
-    if stamp.exists() and stamp.read_text() == digest:
-        return RUNTIME_VENV
-    shutil.rmtree(RUNTIME_VENV, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", RUNTIME_VENV], check=True)
-    pip = [RUNTIME_VENV / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "-q"]
-    installed = subprocess.run([*pip, "install", "-r", lock], capture_output=True, text=True)
-    if installed.returncode:
-        raise StackError(f"pip install -r requirements.lock failed:\n{installed.stderr}")
-    stamp.write_text(digest)
-    return RUNTIME_VENV
-
-
-def postgres_bindir() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
-    if not found:
-        raise StackError("PostgreSQL's server binaries (initdb) are not installed.")
-    return found[-1].parent
 
 
 class Stack:
@@ -362,7 +284,7 @@ class Stack:
                 "--dir", str(self.workdir)]  # fmt: skip
         process = self._process("redis", argv, {"PATH": os.environ["PATH"]})
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _accepts(port):
+        while not accepts(port):
             if time.monotonic() > deadline or not process.running:
                 raise StackError(f"redis did not start:\n{process.output()}")
             time.sleep(0.05)
@@ -434,48 +356,8 @@ class Stack:
 
     def wait_for_proxy(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not (_accepts(self.https_port) and self.ca_file.exists()):
+        while not (accepts(self.https_port) and self.ca_file.exists()):
             proxy = self.replicas["proxy"][0].process
             if time.monotonic() > deadline or not proxy.running:
                 raise StackError(f"the proxy did not start:\n{proxy.output()}")
             time.sleep(0.1)
-
-
-def main() -> None:
-    """`make stack`: the topology until Ctrl-C, with a mail server that prints each mail."""
-    # The services run in sessions of their own; a TERM must stop them too, as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    smtp_port = free_port()
-    dotenv = {"SECRET_KEY": secrets.token_urlsafe(50), "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
-    port = int(os.environ.get("STACK_PORT", "8443"))
-    with SMTPSink(smtp_port) as sink, Stack(dotenv, https_port=port) as stack:
-        demo = stack.run("web", ["python", "manage.py", "load_demo"])
-        print(demo.stdout, demo.stderr)
-        print(
-            f"The compose topology is up at https://{stack.host}:{port}/ (browsers send "
-            f"*.localhost to this machine). Its certificate comes from Caddy's own CA "
-            f"({stack.ca_file}): trust that or accept the warning. Logs: {stack.logdir} "
-            f"(kept in {ARTIFACTS} when it stops). "
-            "Mail is printed here. Ctrl-C stops everything.",
-            flush=True,
-        )
-        shown = 0
-        try:
-            while True:
-                for message in sink.messages[shown:]:
-                    print(f"--- mail to {message['To']}: {message['Subject']}")
-                    print(message.get_body(("plain",)).get_content(), flush=True)
-                shown = len(sink.messages)
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            print("Stopping.")
-
-
-def _accepts(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-if __name__ == "__main__":
-    main()
