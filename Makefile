@@ -16,13 +16,15 @@ PYTHON ?= $(shell \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: run test lint check messages-check deploycheck benchmark lock browser clean
+.PHONY: run test lint check messages-check deploycheck benchmark lock lock-check browser stack clean
 
-$(VENV)/.installed: requirements.lock
+# Development and tests use requirements-dev.lock: the runtime lock (what the image installs)
+# plus the test tools.
+$(VENV)/.installed: requirements-dev.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
 	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 # HOST and PORT reach settings.py too: without a SITE_URL, links in mail and canonical URLs
@@ -77,12 +79,23 @@ benchmark: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
 	ALLOW_PROCESS_LOCAL_CACHE=true $(PY) manage.py benchmark_letter_page $(BENCH_ARGS)
 
-# Rewrites requirements.lock from pyproject.toml's pinned direct dependencies.
+# docker-compose.yml's services as processes here, without Docker (tests/deployment/stack.py):
+# Caddy at https://letters.localhost:8443 (STACK_PORT), two web replicas, the mail worker, the
+# scheduler, a private PostgreSQL and Redis, and a demo letter. Mail is printed. Ctrl-C stops.
+stack: $(VENV)/.installed
+	$(PY) -m tests.deployment
+
+# Rewrites requirements.lock (the runtime) and requirements-dev.lock (runtime and test tools)
+# from pyproject.toml's pins, keeping the versions already locked for everything else, so the
+# same inputs give the same locks. LOCK_UPGRADE=1 also moves the unpinned ones to the newest.
 lock:
-	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
-	$(VENV)-lock/bin/pip install --quiet --disable-pip-version-check ".[test]"
-	$(VENV)-lock/bin/pip freeze --exclude undersigned > requirements.lock
-	rm -rf $(VENV)-lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) .ci/lock
+
+# Fails if either lock differs from what `make lock` would write (CI runs it).
+lock-check:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) .ci/lock --check
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var test-artifacts
+	rm -rf $(VENV) $(VENV)-runtime db.sqlite3 var test-artifacts

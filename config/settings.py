@@ -6,7 +6,10 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config import error_reporting, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +57,9 @@ MIDDLEWARE = [
     # First: probes by IP over plain HTTP get their answer before the host check and the
     # HTTPS redirect (config/health.py).
     "config.health.HealthCheckMiddleware",
+    # The request's id for every log line written while it runs (config/logs.py); after the
+    # health checks, which would only add noise.
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -328,11 +334,24 @@ AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Undersigned")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint tells every step of every PDF it renders at INFO; its warnings still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
-}
+# Readable lines for a person at a terminal; LOG_FORMAT=json for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOGGING = logs.logging_config(json=LOG_FORMAT == "json", level=env.str("LOG_LEVEL", default="INFO"))
+# WeasyPrint tells every step of every PDF it renders at INFO; its warnings still show.
+LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+# The proxy names each request in X-Request-ID (and in its access log); a request that came
+# without one gets a new id. The response says which it was.
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+
+# Error reports go to Sentry only when a DSN is given, stripped of anything private
+# (config/error_reporting.py). Tracing is off unless a sample rate is set.
+if SENTRY_DSN := env.str("SENTRY_DSN", default=""):
+    error_reporting.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
