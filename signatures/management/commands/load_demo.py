@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from letters.models import Letter, LetterGroup
 from letters.services import letter_current_revision
-from signatures import services
+from signatures import services, trust
 from signatures.models import Signature
 
 ADDRESSEES = """\
@@ -124,5 +124,5 @@ class Command(BaseCommand):
             confirmed_at=now, confirmed_revision=revision,
             organization=services.organization_find_or_create(name=name, website=""),
         ))  # fmt: skip
-        services.signature_refresh_risk(signatures=signatures)
+        trust.refresh_now(signatures)
         self.stdout.write(self.style.SUCCESS(f"Demo letter loaded: {letter.get_absolute_url()}"))
