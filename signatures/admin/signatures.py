@@ -151,6 +151,12 @@ class SignatureAdmin(admin.ModelAdmin):
         changed = [name for name in form.changed_data if name in self.editable_model_fields]
         services.signature_staff_edit(signature=obj, changed_fields=changed)
 
+    def delete_model(self, request, obj):
+        services.signature_delete(signatures=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.signature_delete(signatures=list(queryset))
+
     @cached_property
     def editable_model_fields(self):
         return {field.name for field in Signature._meta.concrete_fields if field.editable}
