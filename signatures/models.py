@@ -353,12 +353,21 @@ class OutgoingMail(models.Model):
 
 class LookAlikeLink(models.Model):
     """A signature that looks like another on the same letter, and why: found by the worker,
-    stored in both directions, and read by the admin, which never searches for look-alikes."""
+    stored in both directions, and read by the admin, which never searches for look-alikes.
+
+    No foreign-key constraints in the database: checking one locks the signature's row, so
+    the worker would wait for a moderator holding it, who may be waiting for the worker. The
+    links are derived data, deleted with their signatures by Django's cascade."""
 
     signature = models.ForeignKey(
-        Signature, on_delete=models.CASCADE, related_name="look_alike_links"
+        Signature,
+        on_delete=models.CASCADE,
+        related_name="look_alike_links",
+        db_constraint=False,
     )
-    other = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # signatures.trust.Reason values, comma-separated.
     reasons = models.CharField(max_length=40)
 

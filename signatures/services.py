@@ -57,8 +57,10 @@ def _lock_letters(letter_ids) -> None:
     """Every service that may change what the public sees of a letter locks the letter's row
     first, as confirming a signature does (letters/services.py): such changes then commit one
     after the other, each with a public version of its own, and locks are always taken in the
-    same order (the letter, then its signatures), so two of them never wait on each other."""
-    locked = Letter.objects.select_for_update().filter(pk__in=set(letter_ids)).order_by("pk")
+    same order (the letter, then its signatures), so two of them never wait on each other.
+    FOR NO KEY UPDATE: signing, which inserts rows referring to the letter, does not wait."""
+    locked = Letter.objects.select_for_update(no_key=True).filter(pk__in=set(letter_ids))
+    locked = locked.order_by("pk")
     list(locked.values_list("pk", flat=True))
 
 

@@ -194,7 +194,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def risk_display(self, obj):
         # The score, and the one signal that has no column of its own.
         if obj.risk_assessed_at is None:
-            return _("pending")
+            return _("flags pending")
         flags = stored_flags(obj)
         if not flags:
             return "—"
