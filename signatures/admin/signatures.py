@@ -345,10 +345,14 @@ class SignatureAdmin(admin.ModelAdmin):
         letter_id = request.GET.get("letter__id__exact", "")
         if not letter_id.isdigit():
             return actions
-        groups = LetterGroup.objects.filter(
-            letter_id=letter_id, letter__grouping=Letter.Grouping.GROUP
-        )
-        for group in groups:
+        # The admin asks for the actions several times a page: read the groups once.
+        if not hasattr(request, "_signature_move_groups"):
+            request._signature_move_groups = list(
+                LetterGroup.objects.filter(
+                    letter_id=letter_id, letter__grouping=Letter.Grouping.GROUP
+                )
+            )
+        for group in request._signature_move_groups:
             name = f"move_to_group_{group.pk}"
             description = _("Move selected to group “%(group)s”") % {"group": group.name}
             # The admin formats descriptions with %-placeholders of its own.

@@ -65,7 +65,9 @@ def test_a_signer_submitting_while_a_look_alike_is_approved_is_stored_and_flagge
 
 
 def test_the_trust_refresh_never_waits_for_a_moderator_holding_a_look_alike(
-    settings, run_worker, time_machine  # noqa: F811
+    settings,
+    run_worker,  # noqa: F811
+    time_machine,
 ):
     """The worker assesses a new signature whose look-alike a moderator is approving in an
     open transaction: it finishes without waiting, skips the row it cannot lock, and brings
