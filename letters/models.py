@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,19 @@ class LetterQuerySet(models.QuerySet):
     def public(self):
         """Letters anyone may read: open or closed, never drafts."""
         return self.exclude(status=Letter.Status.DRAFT)
+
+    def public_by_slug(self, slug):
+        """The public letter with this slug, or None. Every request for a public form starts
+        here, so the query is written out rather than built by the ORM each time, which cost
+        more than running it (the cached page's whole budget is that of a static file)."""
+        quote = connections[self.db].ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.model._meta.concrete_fields)
+        found = self.model.objects.db_manager(self.db).raw(
+            f"SELECT {columns} FROM {quote(self.model._meta.db_table)}"  # noqa: S608
+            f" WHERE {quote('slug')} = %s AND {quote('status')} <> %s",
+            [slug, Letter.Status.DRAFT],
+        )
+        return next(iter(found), None)
 
     def open_for_signing(self):
         now = timezone.now()

@@ -56,11 +56,11 @@ class RecentForms:
     """This process's copies of the forms it served last. A warm request then reads no
     hundreds of kilobytes from the shared cache: a cached form is as cheap as a static file.
     Each copy is keyed on its version, so it is exactly as fresh as the shared cache's; the
-    least recently used go once the copies pass `budget` characters."""
+    least recently used go once the copies pass `budget` bytes."""
 
     def __init__(self, budget: int):
         self.budget = budget
-        self._copies: OrderedDict[str, str | bytes] = OrderedDict()
+        self._copies: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         # The development server and the test's live server answer in threads.
         self._lock = threading.Lock()
@@ -108,10 +108,11 @@ def letter_context(letter, *, language_query: str = "") -> dict:
     }
 
 
-def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple[str, str]:
+def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple[bytes, str]:
     """`render(letter)` once per change of the letter's public data (and per language and way
     of choosing it), then from the cache; with a version tag for it (an ETag: it changes
-    exactly when the content may)."""
+    exactly when the content may). The content comes back as bytes, text encoded in UTF-8
+    once, when rendered, rather than on every response."""
     version = form_version(letter, form, language_query=language_query)
     key = f"letter-{form}:{version}"
     content = recent_forms.get(key)
@@ -119,6 +120,8 @@ def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple
         content = cache.get(key)
         if content is None:
             content = render(letter)
+            if isinstance(content, str):
+                content = content.encode()
             cache.set(key, content, settings.LETTER_PAGE_CACHE_SECONDS)
         recent_forms.put(key, content)
     return content, version

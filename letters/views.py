@@ -2,7 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -62,7 +62,10 @@ def _public_form(request, letter, form, render, *args, language_query=""):
 
 
 def _public_letter(slug):
-    return get_object_or_404(Letter.objects.public(), slug=slug)
+    letter = Letter.objects.public_by_slug(slug)
+    if letter is None:
+        raise Http404
+    return letter
 
 
 @require_safe

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from letters.listing import PUBLIC_COLUMNS
@@ -118,11 +118,13 @@ def organization_find_or_create(*, name: str, website: str) -> Organization:
     else the one with the same website domain, else a new one."""
     normalized = normalize_organization_name(name)
     domain = identity_domain(website)
-    found = Organization.objects.filter(normalized_name=normalized).first()
-    if found is None and domain:
-        found = Organization.objects.filter(website_domain=domain).first()
-    if found is not None:
-        return found
+    same = models.Q(normalized_name=normalized)
+    if domain:
+        same |= models.Q(website_domain=domain)
+    # Both are unique: at most two records, the one with the name preferred.
+    found = sorted(Organization.objects.filter(same), key=lambda o: o.normalized_name != normalized)
+    if found:
+        return found[0]
     try:
         # A concurrent signer may create the same record; its savepoint keeps ours usable.
         with transaction.atomic():

@@ -13,7 +13,12 @@ from django.utils.translation import ngettext
 
 from letters.models import Letter, LetterGroup
 from signatures import services, trust
-from signatures.admin.queue import ConfirmedRevisionFilter, NeedsAttentionFilter, QueueChangeList
+from signatures.admin.queue import (
+    ConfirmedRevisionFilter,
+    NeedsAttentionFilter,
+    QueueChangeList,
+    QueueFormSet,
+)
 from signatures.exports import staff_csv
 from signatures.forms import clean_new_name_of
 from signatures.models import Signature
@@ -140,6 +145,9 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=QueueFormSet, **kwargs)
 
     def get_ordering(self, request):
         # With "needs attention" chosen the moderator wants the riskiest first.
