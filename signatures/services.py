@@ -82,35 +82,40 @@ def signature_submit(
     normalized = normalize_organization_name(data["name"])
     standing = Signature.objects.standing().filter(letter=letter, normalized_name=normalized)
     with transaction.atomic():
-        existing = standing.first()
-        if existing is not None and _claim_lapsed(existing):
+        signature = _insert_signature(letter=letter, data=data, ip=ip, language=language)
+        if signature is None:
+            existing = standing.get()
+            if not _claim_lapsed(existing):
+                return _handle_duplicate(existing)
             _retire_lapsed_claim(existing)
             trust.refresh_later(signatures=[existing], relink=False)
-            existing = None
-        if existing is None:
-            try:
-                # The savepoint lets a concurrent insert of the same organization, caught by
-                # the unique constraint, fall through to the duplicate path below.
-                with transaction.atomic():
-                    signature = Signature.objects.create(
-                        letter=letter,
-                        submitted_ip=ip,
-                        language=language,
-                        organization=organization_find_or_create(
-                            name=data["name"], website=data.get("website", "")
-                        ),
-                        **{
-                            field: data[field] for field in Signature.SIGNER_FIELDS if field in data
-                        },
-                    )
-            except IntegrityError:
-                existing = standing.get()
-            else:
-                # Its trust signals are the worker's job: nothing here grows with the letter.
-                trust.refresh_later(signatures=[signature])
-                queue_mail(signature=signature, kind="confirm")
-                return SubmitResult(SubmitOutcome.CREATED, signature)
-        return _handle_duplicate(existing)
+            signature = _insert_signature(letter=letter, data=data, ip=ip, language=language)
+            if signature is None:  # claimed again, by someone else, a moment ago
+                return _handle_duplicate(standing.get())
+        # Its trust signals are the worker's job: nothing here grows with the letter.
+        trust.refresh_later(signatures=[signature])
+        queue_mail(signature=signature, kind="confirm")
+        return SubmitResult(SubmitOutcome.CREATED, signature)
+
+
+def _insert_signature(*, letter, data, ip, language) -> Signature | None:
+    """The new signature; None when the unique constraint finds its organization standing on
+    the letter already (perhaps submitted by a colleague a moment ago). Inserting without
+    looking first saves a query in the common case, and only the constraint can tell under
+    concurrency anyway; the savepoint keeps the transaction usable when it refuses."""
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                letter=letter,
+                submitted_ip=ip,
+                language=language,
+                organization=organization_find_or_create(
+                    name=data["name"], website=data.get("website", "")
+                ),
+                **{field: data[field] for field in Signature.SIGNER_FIELDS if field in data},
+            )
+    except IntegrityError:
+        return None
 
 
 def organization_find_or_create(*, name: str, website: str) -> Organization:

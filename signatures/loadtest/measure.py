@@ -13,6 +13,9 @@ from letters.pages import recent_forms
 from signatures.models import Signature
 from signatures.trust.refresh import refresh_trust_flags
 
+# How many times each page is timed (the median is reported); the smoke run lowers it.
+REPEAT = 15
+
 
 def timed(action, *, repeat: int):
     """The median milliseconds of `action()` and the queries of its last run."""
@@ -25,7 +28,7 @@ def timed(action, *, repeat: int):
     return statistics.median(times), len(queries)
 
 
-def admin_page(staff, url, params=None, *, repeat=15):
+def admin_page(staff, url, params=None):
     client = Client()
     client.force_login(staff)
 
@@ -34,10 +37,10 @@ def admin_page(staff, url, params=None, *, repeat=15):
         assert response.status_code == 200, (url, response.status_code)
 
     get()  # the first request warms the templates
-    return timed(get, repeat=repeat)
+    return timed(get, repeat=REPEAT)
 
 
-def uncached_page(letter, *, repeat=7):
+def uncached_page(letter):
     """Rendering the public page with both caches empty, as after any change."""
     client = Client()
 
@@ -47,15 +50,15 @@ def uncached_page(letter, *, repeat=7):
         assert client.get(letter.get_absolute_url()).status_code == 200
 
     get()
-    return timed(get, repeat=repeat)
+    return timed(get, repeat=REPEAT)
 
 
-def assessment(letter, *, repeat=5):
+def assessment(letter):
     """The worker's task for one new signature that looks like one already on the letter:
     the median milliseconds and the queries of the task alone."""
     model = Signature.objects.filter(letter=letter).order_by("pk").first()
     times, queries = [], 0
-    for _ in range(repeat):
+    for _ in range(max(REPEAT // 3, 1)):
         typo = Signature.objects.create(
             letter=letter, name=model.name[:-1] + ("x" if model.name[-1] != "x" else "y"),
             city="Springfield", country="United States", contact_name="Someone",

@@ -34,7 +34,7 @@ def running(command, *, log: Path, ready=None, timeout: float = 30):
         deadline = time.monotonic() + timeout
         while ready is not None and not ready():
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{command[2]} did not start; see {log}")
+                raise RuntimeError(f"{' '.join(command)} did not start; see {log}")
             time.sleep(0.2)
         yield process
     finally:
@@ -62,7 +62,12 @@ def gunicorn(port: int, *, workers: int, log: Path):
 
 
 def task_worker(*, log: Path):
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"]
+    """At a lower CPU priority than the web processes, as a small machine should run it: a
+    burst of signing then goes to the people signing, and the worker catches up after."""
+    command = [
+        "nice", "-n", "10",
+        sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2",
+    ]  # fmt: skip
     return running(command, log=log)
 
 

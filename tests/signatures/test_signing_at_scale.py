@@ -11,11 +11,11 @@ from tests.factories import make_letter, sign_form_data
 
 pytestmark = pytest.mark.django_db
 
-# The letter; the standing entry of that name (by the unique index); the organization by name
-# or website, and its insert; the signature; the trust task; the outbox row; after commit,
-# the mail task. The rest are the savepoints that keep a concurrent duplicate from failing
-# the transaction (here inside the test's own).
-SIGNING_QUERIES = 14
+# The letter; the organization by name or website, and its insert; the signature; the trust
+# task; the outbox row; after commit, the mail task. The rest are the savepoints that keep a
+# duplicate (caught by the unique index) from failing the transaction, here inside the
+# test's own.
+SIGNING_QUERIES = 13
 
 
 @pytest.mark.parametrize("signatures", [0, 2000])

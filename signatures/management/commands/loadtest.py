@@ -6,6 +6,7 @@ gives it a fresh database and the settings it needs; see the README.
 Figures, not pass/fail: the targets are printed beside them."""
 
 import hashlib
+import os
 import secrets
 import shutil
 import time
@@ -26,8 +27,9 @@ from signatures.loadtest import measure, processes
 from signatures.loadtest.seed import seed_signatures
 from signatures.models import Signature
 
-FULL = {"sizes": [0, 5000, 20000], "page": 5000, "duration": 10.0}
-SMOKE = {"sizes": [0, 50, 200], "page": 200, "duration": 2.0}
+FULL = {"sizes": [0, 5000, 20000], "page": 5000, "duration": 10.0, "connections": 16, "repeat": 15}
+# Proves the machinery end to end in about half a minute; its figures mean little.
+SMOKE = {"sizes": [0, 50, 200], "page": 200, "duration": 1.0, "connections": 4, "repeat": 3}
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 
 
@@ -37,13 +39,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--smoke", action="store_true", help="Small letters, short runs.")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers.")
-        parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
+        parser.add_argument("--connections", type=int, help="wrk connections.")
         parser.add_argument("--duration", type=float, help="Seconds per wrk run.")
 
     def handle(self, *args, smoke, workers, connections, duration, **options):
         self._check_setup()
         plan = dict(SMOKE if smoke else FULL)
         plan["duration"] = duration or plan["duration"]
+        connections = connections or plan["connections"]
+        measure.REPEAT = plan["repeat"]
+        self.load_before = os.getloadavg()[0]
         self.var = settings.BASE_DIR / "var" / "loadtest"
         self.var.mkdir(parents=True, exist_ok=True)
         rows = []
@@ -54,6 +59,7 @@ class Command(BaseCommand):
         say("Changelist with 100 signatures in the table…")
         rows.append(self._changelist_row(staff, "Changelist, 100 signatures in the table"))
         letters = {size: self._letter(size) for size in plan["sizes"]}
+        warmup = self._letter(0, slug="loadtest-warmup")
         page_letter = letters[plan["page"]]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -64,6 +70,8 @@ class Command(BaseCommand):
         gunicorn_log, worker_log = self.var / "gunicorn.log", self.var / "worker.log"
         with processes.gunicorn(port, workers=workers, log=gunicorn_log):
             with processes.task_worker(log=worker_log):
+                # Not measured: each gunicorn worker's first requests load code and templates.
+                self._signing_row(base, warmup, "warm-up", {"duration": 2}, connections)
                 for size, letter in letters.items():
                     say(f"Signing into a letter of {size:,}…")
                     rows.append(self._signing_row(base, letter, size, plan, connections))
@@ -96,9 +104,9 @@ class Command(BaseCommand):
             "loadtest", "loadtest@example.org", secrets.token_urlsafe()
         )
 
-    def _letter(self, size):
+    def _letter(self, size, *, slug=None):
         letter = Letter.objects.create(
-            title=f"Load test, {size:,} signatures", slug=f"loadtest-{size}",
+            title=f"Load test, {size:,} signatures", slug=slug or f"loadtest-{size}",
             status=Letter.Status.OPEN, addressees="Jane Doe, Chief Executive\nExample Corp",
             salutation="Dear Ms. Doe:", body="We write to ask you to stop.\n\nThank you.",
         )  # fmt: skip
@@ -122,7 +130,7 @@ class Command(BaseCommand):
 
     def _signing_row(self, base, letter, size, plan, connections):
         secret = secrets.token_hex(16)  # a 32-character CSRF secret, as cookie and token
-        prefix = f"Loadtest Signer {size}"
+        prefix = f"Loadtest Signer {size}"  # unique per run
         report = processes.wrk(
             base + reverse("signatures:sign", args=[letter.slug]),
             script="sign.lua",
@@ -135,7 +143,7 @@ class Command(BaseCommand):
         rate = report["accepted"] / (report["duration_us"] / 1e6)
         lost = max(report["accepted"] - stored, 0)
         return (
-            f"Signing into a letter of {size:,}",
+            f"Signing into a letter of {size:,}" if isinstance(size, int) else size,
             f"{rate:,.0f} accepted/s; p50 {report['p50_us'] / 1000:.0f} ms, "
             f"p99 {report['p99_us'] / 1000:.0f} ms; stored {stored:,} of {report['accepted']:,} "
             f"accepted (lost {lost}); other answers {report['other']}",
@@ -261,7 +269,9 @@ class Command(BaseCommand):
         write("")
         write(
             f"gunicorn {workers} sync workers, PostgreSQL, Redis, wrk {connections} connections "
-            f"for {plan['duration']:g} s per run, on loopback; the task worker running."
+            f"for {plan['duration']:g} s per run, on loopback, {os.cpu_count()} cores; the task "
+            "worker running (at nice 10). Load average before and after: "
+            f"{self.load_before:.1f}, {os.getloadavg()[0]:.1f}."
         )
         write("")
         write("| What | Figure | Target |")
