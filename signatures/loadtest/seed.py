@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from letters.models import Letter
 from signatures.models import Organization, Signature, normalize_organization_name
+from signatures.trust.assessment import WEIGHTS, Flag
 from signatures.trust.keys import set_keys
 
 # Names as a large coalition's read: a distinctive word (made of syllables, like the place
@@ -44,9 +45,14 @@ def seeded_names(count: int, *, seed: int = 8):
     return names
 
 
+# One in FREE_MAIL_EVERY writes from a free-mail address, the only signal seeded signatures
+# carry: the moderators' "needs attention" list then has something to show.
+FREE_MAIL_EVERY = 50
+
+
 def seed_signatures(letter: Letter, count: int, *, status=Signature.Status.APPROVED, seed=8):
     """Add `count` signatures to the letter, each with an organization record, as the worker
-    leaves them (keys stored, flags computed, nothing flagged). Returns the signatures."""
+    leaves them (keys stored, flags computed). Returns the signatures."""
     now = timezone.now()
     names = seeded_names(count, seed=seed)
     domains = [f"{letter.slug}-{number}.example.org" for number in range(count)]
@@ -72,7 +78,10 @@ def seed_signatures(letter: Letter, count: int, *, status=Signature.Status.APPRO
         )
         for number, (name, domain) in enumerate(zip(names, domains, strict=True))
     ]  # fmt: skip
-    for signature in signatures:
+    for number, signature in enumerate(signatures):
+        if number % FREE_MAIL_EVERY == FREE_MAIL_EVERY - 1:
+            signature.contact_email = f"contact.{number}@gmail.com"
+            signature.risk_flags, signature.risk_score = Flag.FREE_MAIL, WEIGHTS[Flag.FREE_MAIL]
         set_keys(signature)
     Signature.objects.bulk_create(signatures, batch_size=2000)
     if status == Signature.Status.APPROVED:

@@ -220,9 +220,9 @@ class Command(BaseCommand):
         total = Signature.objects.count()
         rows.append(self._changelist_row(staff, f"Changelist, {total:,} in the table"))
         views = {
-            f"letter of {max(letters):,}, pending": {
+            f"letter of {max(letters):,}, awaiting confirmation": {
                 "letter__id__exact": largest.pk,
-                "status__exact": "pending",
+                "status__exact": "unconfirmed",
             },
             "needs attention, riskiest first": {"attention": "any"},
             "a month of the date hierarchy": {
