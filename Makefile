@@ -16,7 +16,7 @@ PYTHON ?= $(shell \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
-.PHONY: run test lint check messages-check deploycheck benchmark lock lock-check browser stack clean
+.PHONY: run test lint check messages-check deploycheck loadtest loadtest-smoke lock lock-check browser stack clean
 
 # Development and tests use requirements-dev.lock: the runtime lock (what the image installs)
 # plus the test tools.
@@ -72,12 +72,29 @@ deploycheck: $(VENV)/.installed
 	EMAIL_URL=smtp+tls://mailer:secret@smtp.example.org:587 \
 	SECURE_HSTS_PRELOAD=true ADMIN_REQUIRE_OTP=true $(PY) manage.py check --deploy --fail-level WARNING
 
-# Figures, not pass/fail: how the public page scales with the number of signatories.
-benchmark: $(VENV)/.installed
-	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
-	ALLOW_PROCESS_LOCAL_CACHE=true $(PY) manage.py migrate --no-input -v 0
-	DEBUG=false SECRET_KEY=bench-only ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=false \
-	ALLOW_PROCESS_LOCAL_CACHE=true $(PY) manage.py benchmark_letter_page $(BENCH_ARGS)
+# Figures, not pass/fail: gunicorn and the task worker against PostgreSQL and Redis, driven
+# over HTTP by wrk (Debian: apt-get install wrk), one table printed. LOADTEST_DB is dropped
+# and created afresh each time; the settings are production's, except that wrk, one fast
+# client, is exempt from the signing form's rate limits and its minimum fill time.
+LOADTEST_PG ?= postgres://postgres@127.0.0.1:5432
+LOADTEST_DB ?= undersigned_loadtest
+LOADTEST_CACHE_URL ?= redis://127.0.0.1:6379/11
+LOADTEST_ENV = DEBUG=false SECRET_KEY=loadtest-only-not-secret ALLOWED_HOSTS=127.0.0.1,testserver \
+	SECURE_SSL_REDIRECT=false DATABASE_URL=$(LOADTEST_PG)/$(LOADTEST_DB) \
+	CACHE_URL=$(LOADTEST_CACHE_URL) EMAIL_URL=dummymail:// RATELIMIT_SIGN_PER_IP= \
+	RATELIMIT_SIGN_PER_EMAIL= FORM_MIN_FILL_SECONDS=0
+
+loadtest: $(VENV)/.installed
+	psql -q "$(LOADTEST_PG)/postgres" -c "DROP DATABASE IF EXISTS $(LOADTEST_DB)" \
+	  -c "CREATE DATABASE $(LOADTEST_DB)"
+	redis-cli -u $(LOADTEST_CACHE_URL) flushdb >/dev/null
+	$(LOADTEST_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	$(LOADTEST_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(LOADTEST_ENV) $(PY) manage.py loadtest $(LOADTEST_ARGS)
+
+# The same in a few seconds, with small letters (CI runs it).
+loadtest-smoke:
+	$(MAKE) loadtest LOADTEST_ARGS="--smoke $(LOADTEST_ARGS)"
 
 # docker-compose.yml's services as processes here, without Docker (tests/deployment/stack.py):
 # Caddy at https://letters.localhost:8443 (STACK_PORT), two web replicas, the mail worker, the

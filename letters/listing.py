@@ -120,6 +120,9 @@ def _in_order(rows):
 def _by_name(signature):
     """As a reader expects an alphabetical list: "École" among the E's, "acme" beside "Acme"."""
     folded = signature.name.casefold()
+    if folded.isascii():
+        # Nothing to decompose: most names, and this is a sort key of thousands.
+        return folded, folded, signature.id
     base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return base, folded, signature.id
 

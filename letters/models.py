@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +33,31 @@ class LetterQuerySet(models.QuerySet):
             signatory_count=models.functions.Coalesce(models.Subquery(approved), 0)
         )
 
+    def public_by_slug(self, slug):
+        """The public letter with this slug, or None. Every request for a public form starts
+        here, so the query is written out rather than built by the ORM each time, which cost
+        more than running it (the cached page's whole budget is that of a static file)."""
+        quote = connections[self.db].ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.model._meta.concrete_fields)
+        found = self.model.objects.db_manager(self.db).raw(
+            f"SELECT {columns} FROM {quote(self.model._meta.db_table)}"  # noqa: S608
+            f" WHERE {quote('slug')} = %s AND {quote('status')} <> %s",
+            [slug, Letter.Status.DRAFT],
+        )
+        return next(iter(found), None)
+
     def open_for_signing(self):
         now = timezone.now()
         return self.filter(status=Letter.Status.OPEN).filter(
             models.Q(signing_deadline__isnull=True) | models.Q(signing_deadline__gt=now)
         )
+
+    def bump_public_version(self) -> int:
+        """Mark what the public sees of these letters as changed, in the caller's transaction:
+        their cached public forms are rendered again once it commits (letters/pages.py). The
+        update locks each letter's row until then, so concurrent changes to one letter commit
+        one after the other, each with a version of its own."""
+        return self.update(public_version=F("public_version") + 1)
 
 
 class LetterTextMixin:
@@ -165,6 +186,11 @@ class Letter(LetterTextMixin, models.Model):
     )
     # Contact details of signers are purged a retention period after this moment.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # Counts the changes the public can see (this row, its groups, its approved signatories),
+    # each committed with the change itself; the cached public forms are keyed on it. A
+    # counter rather than the newest `updated_at`, which is stamped when a statement runs,
+    # not when its transaction commits, so a change committed late could hide behind it.
+    public_version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -203,7 +229,15 @@ class Letter(LetterTextMixin, models.Model):
             self.closed_at = None
         if kwargs.get("update_fields") is not None and "status" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "closed_at"}
+        # Every field of a letter is public, so every save of one is a new public version.
+        bumped = not self._state.adding
+        if bumped:
+            self.public_version = F("public_version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "public_version"}
         super().save(*args, **kwargs)
+        if bumped:
+            self.refresh_from_db(fields=["public_version"])
 
     def get_absolute_url(self):
         return reverse("letters:detail", kwargs={"slug": self.slug})
@@ -321,6 +355,15 @@ class LetterGroup(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.letter})"
+
+    # The headings and their order are part of the letter's public forms.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Letter.objects.filter(pk=self.letter_id).bump_public_version()
+
+    def delete(self, *args, **kwargs):
+        Letter.objects.filter(pk=self.letter_id).bump_public_version()
+        return super().delete(*args, **kwargs)
 
 
 class LetterRevision(LetterTextMixin, models.Model):

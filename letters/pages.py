@@ -1,23 +1,29 @@
-"""Every public form of a letter (page, .txt, CSV, JSON, embed) is rendered once per change and
-served from the cache after that. Nothing deletes a cached page: the key carries a fingerprint
-of what those forms show (the newest `updated_at` and the count of the letter, its groups and
-its signatures), so a change makes a new key. That holds only while every write stamps
-`updated_at`: `auto_now` does on save(), but a queryset's update() must set it itself, as the
-services do."""
+"""Every public form of a letter (page, .txt, CSV, JSON, embed, and any added later through
+`cached_form`) is rendered once per change and served from the cache after that.
+
+Nothing deletes a cached form: its key carries the letter's `public_version`, which every change
+the public can see increments in the transaction that makes the change (Letter.save,
+LetterGroup.save, and the signature services for approvals, withdrawals and the like). So the
+new key appears exactly when the change commits, and a warm request costs the letter's row,
+read once by the view, and one cache read; a reader who already holds that version gets a 304
+from the row alone (`form_version`)."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from letters.card import letter_card
 from letters.listing import public_signatories
-from letters.models import Letter, LetterGroup
 from letters.pdf import letter_pdf
 from letters.sharing import sharing
+
+PAGE = "page"
+EMBED = "embed"
 
 
 def _release() -> str:
@@ -37,26 +43,58 @@ def _release() -> str:
 RELEASE = _release()
 
 
-def _timestamp(value) -> float:
-    return value.timestamp() if value else 0
+def form_version(letter, form: str, *, language_query: str = "") -> str:
+    """The version of one public form of the letter as this reader gets it: its ETag and its
+    cache key. Besides the letter's public version, the clock matters (a deadline passing
+    closes the signing form), and so do the language and how it was chosen (`?lang=` or the
+    browser): the page's links differ, not only its words."""
+    parts = (
+        RELEASE, letter.pk, letter.public_version, form, letter.accepts_signatures,
+        translation.get_language(), language_query,
+    )  # fmt: skip
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
-def _fingerprint(letter, language_query: str) -> str:
-    stats = letter.signatures.aggregate(changed=Max("updated_at"), n=Count("id"))
-    groups = ""
-    if letter.grouping == Letter.Grouping.GROUP:
-        # Renaming, reordering or deleting a group changes the headings without touching a
-        # signature.
-        group_stats = LetterGroup.objects.filter(letter=letter).aggregate(
-            changed=Max("updated_at"), n=Count("id")
-        )
-        groups = f"{_timestamp(group_stats['changed'])}:{group_stats['n']}"
-    return (
-        f"{RELEASE}:{letter.pk}:{letter.updated_at.timestamp()}:{_timestamp(stats['changed'])}:"
-        f"{stats['n']}:{groups}:{letter.accepts_signatures}:{translation.get_language()}:"
-        # Chosen by ?lang= or by the browser: the page's links differ, not only its words.
-        f"{language_query}"
-    )
+class RecentForms:
+    """This process's copies of the forms it served last. A warm request then reads no
+    hundreds of kilobytes from the shared cache: a cached form is as cheap as a static file.
+    Each copy is keyed on its version, so it is exactly as fresh as the shared cache's; the
+    least recently used go once the copies pass `budget` bytes."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._copies: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        # The development server and the test's live server answer in threads.
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            content = self._copies.get(key)
+            if content is not None:
+                self._copies.move_to_end(key)
+            return content
+
+    def put(self, key: str, content) -> None:
+        if len(content) > self.budget:
+            return
+        with self._lock:
+            if key in self._copies:
+                return
+            self._copies[key] = content
+            self._size += len(content)
+            while self._size > self.budget:
+                _key, dropped = self._copies.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._copies.clear()
+            self._size = 0
+
+
+# A few dozen pages of a letter with thousands of signatories, per process.
+recent_forms = RecentForms(budget=32 * 2**20)
 
 
 def letter_context(letter, *, language_query: str = "") -> dict:
@@ -75,52 +113,43 @@ def letter_context(letter, *, language_query: str = "") -> dict:
     }
 
 
-def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple[str, str]:
+def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple[bytes, str]:
     """`render(letter)` once per change of the letter's public data (and per language and way
     of choosing it), then from the cache; with a version tag for it (an ETag: it changes
-    exactly when the content may)."""
-    fingerprint = _fingerprint(letter, language_query)
-    version = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    exactly when the content may). The content comes back as bytes, text encoded in UTF-8
+    once, when rendered, rather than on every response."""
+    version = form_version(letter, form, language_query=language_query)
     key = f"letter-{form}:{version}"
-    content = cache.get(key)
+    content = recent_forms.get(key)
     if content is None:
-        content = render(letter)
-        cache.set(key, content, settings.LETTER_PAGE_CACHE_SECONDS)
+        content = cache.get(key)
+        if content is None:
+            content = render(letter)
+            if isinstance(content, str):
+                content = content.encode()
+            cache.set(key, content, settings.LETTER_PAGE_CACHE_SECONDS)
+        recent_forms.put(key, content)
     return content, version
 
 
-def render_letter_page(letter, *, language_query: str = "") -> tuple[str, str]:
-    return cached_form(
-        letter,
-        "page",
-        lambda letter: render_to_string(
-            "letters/letter_detail.html",
-            letter_context(letter, language_query=language_query)
-            | {"revisions": list(letter.revisions.all())},
-        ),
-        language_query=language_query,
+def page_html(letter, *, language_query: str = "") -> str:
+    context = letter_context(letter, language_query=language_query)
+    context["revisions"] = list(letter.revisions.all())
+    return render_to_string("letters/letter_detail.html", context)
+
+
+def embed_html(letter, *, language_query: str = "") -> str:
+    return render_to_string(
+        "letters/embed.html", letter_context(letter, language_query=language_query)
     )
 
 
-def render_embed(letter, *, language_query: str = "") -> tuple[str, str]:
-    return cached_form(
-        letter,
-        "embed",
-        lambda letter: render_to_string(
-            "letters/embed.html", letter_context(letter, language_query=language_query)
-        ),
-        language_query=language_query,
-    )
+def pdf_bytes(letter) -> bytes:
+    """The letter as delivered (letters/pdf.py)."""
+    return letter_pdf(letter, letter_context(letter))
 
 
-def render_pdf(letter) -> tuple[bytes, str]:
-    """The letter as delivered (letters/pdf.py). Bytes cache like text."""
-    return cached_form(letter, "pdf", lambda letter: letter_pdf(letter, letter_context(letter)))
-
-
-def render_card(letter) -> tuple[bytes, str]:
+def card_png(letter) -> bytes:
     """The preview image (letters/card.py), drawn anew when the count (or anything else the
-    public sees of the letter) changes: the count is part of the cache key's fingerprint."""
-    return cached_form(
-        letter, "card", lambda letter: letter_card(letter, letter.signatures.approved().count())
-    )
+    public sees of the letter) changes, since those make a new version of the letter."""
+    return letter_card(letter, letter.signatures.approved().count())

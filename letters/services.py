@@ -13,8 +13,10 @@ def _snapshot(letter: Letter) -> dict:
 def _lock_current_revision(letter_id: int) -> LetterRevision:
     """The letter's newest revision, recording the stored text as revision 1 if there is
     none yet. Locks the letter's row so that concurrent callers number revisions one after
-    the other (the unique constraint on (letter, number) would refuse a second revision 1)."""
-    stored = Letter.objects.select_for_update().get(pk=letter_id)
+    the other (the unique constraint on (letter, number) would refuse a second revision 1).
+    FOR NO KEY UPDATE, so that signing, which inserts rows referring to the letter, does not
+    wait for a confirmation."""
+    stored = Letter.objects.select_for_update(no_key=True).get(pk=letter_id)
     latest = stored.revisions.order_by("-number").first()
     if latest is None:
         latest = LetterRevision.objects.create(

@@ -1,9 +1,11 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -14,12 +16,15 @@ from letters.language import language_neutral
 from letters.lettertext import letter_as_text
 from letters.models import Letter, LetterRevision
 from letters.pages import (
+    EMBED,
+    PAGE,
     cached_form,
+    card_png,
+    embed_html,
+    form_version,
     letter_context,
-    render_card,
-    render_embed,
-    render_letter_page,
-    render_pdf,
+    page_html,
+    pdf_bytes,
 )
 from letters.revision_changes import text_changes
 
@@ -47,20 +52,36 @@ def _public(rendered, content_type="text/html; charset=utf-8", filename=None):
     return response
 
 
+def _public_form(request, letter, form, render, *args, language_query=""):
+    """`_public(cached_form(...), *args)`, except that a reader who holds the current version
+    gets its 304 from the letter's row alone: no cache read, no rendering."""
+    version = form_version(letter, form, language_query=language_query)
+    placeholder = _public(("", version), *args)
+    answer = get_conditional_response(request, etag=placeholder["ETag"], response=placeholder)
+    if answer is not placeholder:
+        return answer
+    return _public(cached_form(letter, form, render, language_query=language_query), *args)
+
+
 def _public_letter(slug):
-    return get_object_or_404(Letter.objects.public(), slug=slug)
+    letter = Letter.objects.public_by_slug(slug)
+    if letter is None:
+        raise Http404
+    return letter
 
 
 @require_safe
 def letter_detail(request, slug):
-    return _public(render_letter_page(_public_letter(slug), language_query=request.language_query))
+    query = request.language_query
+    render = partial(page_html, language_query=query)
+    return _public_form(request, _public_letter(slug), PAGE, render, language_query=query)
 
 
 @require_safe
 @language_neutral
 def letter_text(request, slug):
     letter = _public_letter(slug)
-    return _public(cached_form(letter, "txt", letter_as_text), "text/plain; charset=utf-8")
+    return _public_form(request, letter, "txt", letter_as_text, "text/plain; charset=utf-8")
 
 
 @require_safe
@@ -68,7 +89,7 @@ def letter_text(request, slug):
 def letter_pdf(request, slug):
     """The letter as delivered, in its own language whatever the reader's."""
     letter = _public_letter(slug)
-    return _public(render_pdf(letter), "application/pdf", f"{letter.slug}.pdf")
+    return _public_form(request, letter, "pdf", pdf_bytes, "application/pdf", f"{letter.slug}.pdf")
 
 
 @require_safe
@@ -76,7 +97,7 @@ def letter_pdf(request, slug):
 def letter_card(request, slug):
     """The og:image of the letter's page. Its address carries the count (?n=), which only
     makes the networks fetch it anew; the image is always the current one."""
-    return _public(render_card(_public_letter(slug)), "image/png")
+    return _public_form(request, _public_letter(slug), "card", card_png, "image/png")
 
 
 @require_safe
@@ -104,8 +125,11 @@ def response_pdf(request, slug):
 @language_neutral
 def signatories_csv(request, slug):
     letter = _public_letter(slug)
-    return _public(
-        cached_form(letter, "csv", exports.public_csv),
+    return _public_form(
+        request,
+        letter,
+        "csv",
+        exports.public_csv,
         "text/csv; charset=utf-8",
         f"{letter.slug}-signatories.csv",
     )
@@ -115,7 +139,7 @@ def signatories_csv(request, slug):
 @language_neutral
 def signatories_json(request, slug):
     letter = _public_letter(slug)
-    response = _public(cached_form(letter, "json", exports.public_json), "application/json")
+    response = _public_form(request, letter, "json", exports.public_json, "application/json")
     # Researchers' scripts and partner sites read this list from other origins.
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -126,7 +150,9 @@ def signatories_json(request, slug):
 @csp_override(settings.SECURE_CSP | {"frame-ancestors": ["*"]})
 def letter_embed(request, slug):
     """The one page partner sites may put in an iframe; every other page refuses framing."""
-    return _public(render_embed(_public_letter(slug), language_query=request.language_query))
+    query = request.language_query
+    render = partial(embed_html, language_query=query)
+    return _public_form(request, _public_letter(slug), EMBED, render, language_query=query)
 
 
 # Through the admin site, so a staff member who still owes a second factor sees no drafts.

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from letters.models import LetterGroup
 from letters.services import letter_current_revision
+from signatures import trust
 from signatures.forms import ImportedSignatureForm, SignatureForm
 from signatures.mail import queue_mail
 from signatures.models import Signature, SignatureImport, normalize_organization_name
-from signatures.services import organization_find_or_create, signature_refresh_risk
+from signatures.services import organization_find_or_create
 from signatures.spreadsheets import Sheet
 from signatures.trust.names import NameIndex
 
@@ -264,7 +265,7 @@ def signature_import_run(*, signature_import: SignatureImport, confirmation: str
             signature = _add(letter, row, confirmed=confirmed, revision=revision, now=now)
             if signature is not None:
                 added.append(signature)
-        signature_refresh_risk(signatures=added)
+        trust.refresh_later(signatures=added)
         if not confirmed:
             for signature in added:
                 queue_mail(signature=signature, kind="confirm", extra={"imported": True})

@@ -237,9 +237,22 @@ class Signature(NormalizedNameMixin, models.Model):
         help_text=_("Sent to the contact with the rejection."),
     )
     # Impostor signals from signatures/trust/, stored so that the admin can filter and order
-    # 500 pending rows in the database; recomputed by the services whenever they may change.
-    risk_score = models.PositiveSmallIntegerField(_("risk score"), default=0, db_index=True)
+    # by them in the database. The worker computes them after each change that may alter them
+    # (signatures/trust/refresh.py); until it has, `risk_assessed_at` is empty and the queue
+    # says the flags are pending.
+    risk_score = models.PositiveSmallIntegerField(_("risk score"), default=0)
     risk_flags = models.CharField(_("risk flags"), max_length=200, blank=True)
+    risk_assessed_at = models.DateTimeField(_("flags computed"), null=True, blank=True)
+    # What the worker compares a signature by when it seeks look-alikes, stored with its flags
+    # (signatures/trust/keys.py) so that a letter's signatures are compared without parsing
+    # them again. Only meaningful once the flags are computed; blank until then.
+    name_key = models.TextField(blank=True, editable=False)
+    name_numbers = models.TextField(blank=True, editable=False)
+    name_acronyms = models.TextField(blank=True, editable=False)
+    name_spellings = models.TextField(blank=True, editable=False)
+    website_key = models.CharField(max_length=253, blank=True, editable=False)
+    # A copy of the contact address: purge_contacts blanks it too.
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SignatureQuerySet.as_manager()
@@ -273,9 +286,22 @@ class Signature(NormalizedNameMixin, models.Model):
                 name="withdrawal_has_a_date",
             ),
         ]
+        # The moderation queue pages through the newest first, filtered by letter, status or
+        # risk: each of those reads one page of an index rather than sorting the table.
         indexes = [
-            models.Index(fields=["letter", "status"]),
-            models.Index(fields=["letter", "updated_at"]),
+            models.Index(fields=["submitted_at", "id"], name="signature_newest"),
+            models.Index(
+                fields=["letter", "status", "submitted_at"], name="signature_letter_status"
+            ),
+            models.Index(fields=["letter", "submitted_at"], name="signature_letter_newest"),
+            models.Index(fields=["status", "submitted_at"], name="signature_status_newest"),
+            models.Index(fields=["risk_score", "submitted_at"], name="signature_riskiest"),
+            # The few whose flags the worker has yet to compute (signatures/trust/refresh.py).
+            models.Index(
+                fields=["letter"],
+                condition=models.Q(risk_assessed_at__isnull=True),
+                name="signature_flags_pending",
+            ),
         ]
 
     def __str__(self):
@@ -458,3 +484,32 @@ class SignatureImport(models.Model):
     @property
     def row_count(self):
         return len(self.rows)
+
+
+class LookAlikeLink(models.Model):
+    """A signature that looks like another on the same letter, and why: found by the worker,
+    stored in both directions, and read by the admin, which never searches for look-alikes.
+
+    No foreign-key constraints in the database: checking one locks the signature's row, so
+    the worker would wait for a moderator holding it, who may be waiting for the worker. The
+    links are derived data, deleted with their signatures by Django's cascade."""
+
+    signature = models.ForeignKey(
+        Signature,
+        on_delete=models.CASCADE,
+        related_name="look_alike_links",
+        db_constraint=False,
+    )
+    other = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # signatures.trust.Reason values, comma-separated.
+    reasons = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "other"], name="one_link_per_look_alike")
+        ]
+
+    def __str__(self):
+        return f"{self.signature_id} ~ {self.other_id} ({self.reasons})"

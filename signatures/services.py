@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from letters.listing import PUBLIC_COLUMNS
 from letters.models import Letter, LetterRevision
 from letters.services import letter_current_revision, letter_record_revision
 from signatures import trust
 from signatures.mail import queue_mail, share_links_for
 from signatures.models import (
+    LookAlikeLink,
     Organization,
     OutgoingMail,
     Signature,
@@ -50,6 +52,29 @@ CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 
 LAPSED_CLAIM_REASON = "Never confirmed; the name was claimed again by a later submission."
 
+# What the public sees of an approved signature (letters/listing.py), as model fields.
+PUBLIC_FIELDS = frozenset(column.removesuffix("_id") for column in PUBLIC_COLUMNS) - {"id"}
+# What a look-alike is recognized by, and what ties a signature to its organization's record:
+# a change to one of them has the worker judge the signature again (signatures/trust/).
+IDENTITY_FIELDS = frozenset({"name", "website", "contact_email", "organization"})
+
+
+def _lock_letters(letter_ids) -> None:
+    """Every service that may change what the public sees of a letter locks the letter's row
+    first, as confirming a signature does (letters/services.py): such changes then commit one
+    after the other, each with a public version of its own, and locks are always taken in the
+    same order (the letter, then its signatures), so two of them never wait on each other.
+    FOR NO KEY UPDATE: signing, which inserts rows referring to the letter, does not wait."""
+    locked = Letter.objects.select_for_update(no_key=True).filter(pk__in=set(letter_ids))
+    locked = locked.order_by("pk")
+    list(locked.values_list("pk", flat=True))
+
+
+def _publish(letter_ids) -> None:
+    """The public forms of these letters change as this transaction commits."""
+    if letter_ids:
+        Letter.objects.filter(pk__in=set(letter_ids)).bump_public_version()
+
 
 def signature_submit(
     *, letter: Letter, data: dict, ip: str | None, language: str = settings.LANGUAGE_CODE
@@ -63,33 +88,40 @@ def signature_submit(
     normalized = normalize_organization_name(data["name"])
     standing = Signature.objects.standing().filter(letter=letter, normalized_name=normalized)
     with transaction.atomic():
-        existing = standing.first()
-        if existing is not None and _claim_lapsed(existing):
+        signature = _insert_signature(letter=letter, data=data, ip=ip, language=language)
+        if signature is None:
+            existing = standing.get()
+            if not _claim_lapsed(existing):
+                return _handle_duplicate(existing)
             _retire_lapsed_claim(existing)
-            existing = None
-        if existing is None:
-            try:
-                # The savepoint lets a concurrent insert of the same organization, caught by
-                # the unique constraint, fall through to the duplicate path below.
-                with transaction.atomic():
-                    signature = Signature.objects.create(
-                        letter=letter,
-                        submitted_ip=ip,
-                        language=language,
-                        organization=organization_find_or_create(
-                            name=data["name"], website=data.get("website", "")
-                        ),
-                        **{
-                            field: data[field] for field in Signature.SIGNER_FIELDS if field in data
-                        },
-                    )
-            except IntegrityError:
-                existing = standing.get()
-            else:
-                signature_refresh_risk(signatures=[signature])
-                queue_mail(signature=signature, kind="confirm")
-                return SubmitResult(SubmitOutcome.CREATED, signature)
-        return _handle_duplicate(existing)
+            trust.refresh_later(signatures=[existing], relink=False)
+            signature = _insert_signature(letter=letter, data=data, ip=ip, language=language)
+            if signature is None:  # claimed again, by someone else, a moment ago
+                return _handle_duplicate(standing.get())
+        # Its trust signals are the worker's job: nothing here grows with the letter.
+        trust.refresh_later(signatures=[signature])
+        queue_mail(signature=signature, kind="confirm")
+        return SubmitResult(SubmitOutcome.CREATED, signature)
+
+
+def _insert_signature(*, letter, data, ip, language) -> Signature | None:
+    """The new signature; None when the unique constraint finds its organization standing on
+    the letter already (perhaps submitted by a colleague a moment ago). Inserting without
+    looking first saves a query in the common case, and only the constraint can tell under
+    concurrency anyway; the savepoint keeps the transaction usable when it refuses."""
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                letter=letter,
+                submitted_ip=ip,
+                language=language,
+                organization=organization_find_or_create(
+                    name=data["name"], website=data.get("website", "")
+                ),
+                **{field: data[field] for field in Signature.SIGNER_FIELDS if field in data},
+            )
+    except IntegrityError:
+        return None
 
 
 def organization_find_or_create(*, name: str, website: str) -> Organization:
@@ -97,11 +129,13 @@ def organization_find_or_create(*, name: str, website: str) -> Organization:
     else the one with the same website domain, else a new one."""
     normalized = normalize_organization_name(name)
     domain = identity_domain(website)
-    found = Organization.objects.filter(normalized_name=normalized).first()
-    if found is None and domain:
-        found = Organization.objects.filter(website_domain=domain).first()
-    if found is not None:
-        return found
+    same = models.Q(normalized_name=normalized)
+    if domain:
+        same |= models.Q(website_domain=domain)
+    # Both are unique: at most two records, the one with the name preferred.
+    found = sorted(Organization.objects.filter(same), key=lambda o: o.normalized_name != normalized)
+    if found:
+        return found[0]
     try:
         # A concurrent signer may create the same record; its savepoint keeps ours usable.
         with transaction.atomic():
@@ -110,37 +144,6 @@ def organization_find_or_create(*, name: str, website: str) -> Organization:
         return Organization.objects.filter(
             normalized_name=normalized
         ).first() or Organization.objects.get(website_domain=domain)
-
-
-def signature_refresh_risk(*, signatures) -> None:
-    """Store fresh trust flags for these signatures and for every signature whose flags they
-    can change: look-alikes on the same letter and the same organization's other signatures.
-
-    Rows another transaction holds (a moderator approving a look-alike at the same moment) are
-    skipped rather than waited for: two such writes would otherwise wait on each other and one
-    would fail. The flags are derived data; a skipped row gets fresh ones at its next change
-    (or from refresh_trust_signals), while the signature itself is never put at risk."""
-    with transaction.atomic():
-        assessed = trust.assess(signatures)
-        affected = {s.pk for s in signatures}
-        for assessment in assessed.values():
-            affected |= {alike.signature.pk for alike in assessment.look_alikes}
-            affected |= {record.pk for record in assessment.history}
-        rows = list(
-            Signature.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=affected)
-            .order_by("pk")
-        )
-        assessed = trust.assess(rows)
-        for row in rows:
-            row.risk_score = assessed[row.pk].score
-            row.risk_flags = assessed[row.pk].flags_text
-        Signature.objects.bulk_update(rows, ["risk_score", "risk_flags"])
-        # The callers' objects get their fresh flags too, without reading them back.
-        for signature in signatures:
-            if signature.pk in assessed:
-                signature.risk_score = assessed[signature.pk].score
-                signature.risk_flags = assessed[signature.pk].flags_text
 
 
 def _claim_lapsed(signature: Signature) -> bool:
@@ -258,6 +261,7 @@ def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
     With `seen_at` (when the moderator's page was rendered), an entry changed since then (a
     signer's rename, say) is left alone too: nobody approves a name they have not seen."""
     with transaction.atomic():
+        _lock_letters(signature.letter_id for signature in signatures)
         done = _review_all(
             signatures,
             reviewer,
@@ -267,11 +271,12 @@ def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
             status=Signature.Status.APPROVED,
             reason="",
         )
+        _publish({signature.letter_id for signature in done})
         for signature in done:
             share = share_links_for(signature)
             queue_mail(signature=signature, kind="approved", extra={"share": share})
         # An approval makes the organization known, which changes its other signatures' flags.
-        signature_refresh_risk(signatures=done)
+        trust.refresh_later(signatures=done, relink=False)
     return len(done)
 
 
@@ -281,6 +286,13 @@ def signature_reject(*, signatures, reviewer, reason: str = "", seen_at=None) ->
     gets no mail: a rejection notice must not become a way to send mail to strangers."""
     reason = reason.strip()
     with transaction.atomic():
+        _lock_letters(signature.letter_id for signature in signatures)
+        # Only an approval changes this, and it needs the letters' locks, now held.
+        public = set(
+            Signature.objects.approved()
+            .filter(pk__in=[signature.pk for signature in signatures])
+            .values_list("pk", flat=True)
+        )
         done = _review_all(
             signatures,
             reviewer,
@@ -290,11 +302,12 @@ def signature_reject(*, signatures, reviewer, reason: str = "", seen_at=None) ->
             status=Signature.Status.REJECTED,
             reason=reason,
         )
+        _publish({signature.letter_id for signature in done if signature.pk in public})
         for signature in done:
             if signature.confirmed_at is not None:
                 queue_mail(signature=signature, kind="rejected", extra={"reason": reason})
         # A rejected entry no longer makes its look-alikes on the letter suspicious.
-        signature_refresh_risk(signatures=done)
+        trust.refresh_later(signatures=done, relink=False)
     return len(done)
 
 
@@ -330,15 +343,21 @@ def _review(signature, reviewer, *, allowed, status, reason) -> bool:
 def signature_staff_edit(*, signature: Signature, changed_fields) -> None:
     """Save staff's edit from the signature page: only the fields they changed, so that a
     confirmation or withdrawal by the signer that landed while the page was open is not
-    overwritten with the status the page was loaded with. The flags of the signature, and of
-    the look-alikes and records it had before the edit, are refreshed."""
+    overwritten with the status the page was loaded with. A change to what look-alikes are
+    recognized by has the worker judge the signature (and its old look-alikes) again."""
+    changed = set(changed_fields)
     with transaction.atomic():
-        before = trust.assess(Signature.objects.filter(pk=signature.pk)).get(signature.pk)
-        signature.save(update_fields=[*changed_fields, "updated_at"])
-        others = []
-        if before is not None:
-            others = [alike.signature for alike in before.look_alikes] + before.history
-        signature_refresh_risk(signatures=[signature, *others])
+        _lock_letters([signature.letter_id])
+        public = Signature.objects.approved().filter(pk=signature.pk).exists()
+        fields = [*changed, "updated_at"]
+        if relink := bool(changed & IDENTITY_FIELDS):
+            signature.risk_assessed_at = None
+            fields.append("risk_assessed_at")
+        signature.save(update_fields=fields)
+        if public and changed & PUBLIC_FIELDS:
+            _publish([signature.letter_id])
+        if relink:
+            trust.refresh_later(signatures=[signature])
 
 
 def signature_set_group(*, signatures, group) -> int:
@@ -348,14 +367,21 @@ def signature_set_group(*, signatures, group) -> int:
         selected = Signature.objects.filter(pk__in=[s.pk for s in signatures])
         if group is not None:
             selected = selected.filter(letter_id=group.letter_id)
-        return selected.update(group=group, updated_at=timezone.now())
+        return _update_listing(selected, group=group)
 
 
 def signature_set_lead(*, signatures, lead: bool) -> int:
     with transaction.atomic():
-        return Signature.objects.filter(pk__in=[s.pk for s in signatures]).update(
-            is_lead=lead, updated_at=timezone.now()
+        return _update_listing(
+            Signature.objects.filter(pk__in=[s.pk for s in signatures]), is_lead=lead
         )
+
+
+def _update_listing(selected, **changes) -> int:
+    """Change how these signatures are listed; the public sees it where they are approved."""
+    _lock_letters(selected.values_list("letter_id", flat=True).distinct())
+    _publish(set(selected.approved().values_list("letter_id", flat=True)))
+    return selected.update(**changes, updated_at=timezone.now())
 
 
 class NameTaken(Exception):
@@ -374,10 +400,14 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
     record is told (signature_change_contact_email applies it). Only the stored row counts:
     unsaved changes on the signature passed in are ignored."""
     with transaction.atomic():
+        _lock_letters([signature.letter_id])
         current = Signature.objects.select_for_update().get(pk=signature.pk)
         if current.status not in Signature.STANDING_STATUSES or current.contacts_purged_at:
             raise DetailsClosed
         new_email = data.get("contact_email", current.contact_email)
+        public = current.status == Signature.Status.APPROVED and any(
+            field in data and data[field] != getattr(current, field) for field in PUBLIC_FIELDS
+        )
         renamed = "name" in data and data["name"] != current.name
         identity_changed = any(
             field in data and data[field] != getattr(current, field)
@@ -393,9 +423,10 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             current.organization = organization_find_or_create(
                 name=current.name, website=current.website
             )
+            current.risk_assessed_at = None
         try:
             with transaction.atomic():
-                current.save()  # auto_now bumps updated_at, which renews the public page
+                current.save()
         except IntegrityError:
             taken = (
                 Signature.objects.standing()
@@ -409,8 +440,10 @@ def signature_update_details(*, signature: Signature, data: dict) -> Signature:
             if taken:
                 raise NameTaken from None
             raise
+        if public:
+            _publish([current.letter_id])
         if identity_changed:
-            signature_refresh_risk(signatures=[current])
+            trust.refresh_later(signatures=[current])
         if new_email and new_email != current.contact_email:
             # Whoever holds the manage link (a forwarded mail, a shared inbox) must not be able
             # to move the signature to an address of theirs unseen.
@@ -438,17 +471,20 @@ def signature_change_contact_email(*, signature: Signature, old_email: str, new_
         current.organization = organization_find_or_create(
             name=current.name, website=current.website
         )
+        current.risk_assessed_at = None
         current.save()
-        signature_refresh_risk(signatures=[current])
+        trust.refresh_later(signatures=[current])
     signature.refresh_from_db()
     return True
 
 
 def signature_withdraw(*, signature: Signature, reason: str = "") -> bool:
     """Take an organization off the letter at its contact's request. The public page changes
-    at once (updated_at is part of its cache key); withdrawing twice changes nothing."""
+    as this commits; withdrawing twice changes nothing."""
     now = timezone.now()
     with transaction.atomic():
+        _lock_letters([signature.letter_id])
+        public = Signature.objects.approved().filter(pk=signature.pk).exists()
         withdrawn = (
             Signature.objects.filter(pk=signature.pk)
             # Only an entry that stands on the letter can be taken off it.
@@ -462,8 +498,27 @@ def signature_withdraw(*, signature: Signature, reason: str = "") -> bool:
         )
         signature.refresh_from_db()
         if withdrawn:
+            if public:
+                _publish([signature.letter_id])
             queue_mail(signature=signature, kind="withdrawn")
+            trust.refresh_later(signatures=[signature], relink=False)
     return bool(withdrawn)
+
+
+def signature_delete(*, signatures) -> int:
+    """Staff's deletion (the admin's): the public forms change where an approved one goes, and
+    the flags of the look-alikes they leave behind are brought up to date."""
+    ids = [signature.pk for signature in signatures]
+    with transaction.atomic():
+        selected = Signature.objects.filter(pk__in=ids)
+        _lock_letters(selected.values_list("letter_id", flat=True).distinct())
+        _publish(set(selected.approved().values_list("letter_id", flat=True)))
+        partners = set(
+            LookAlikeLink.objects.filter(signature__in=ids).values_list("other", flat=True)
+        ) - set(ids)
+        deleted, _by_model = selected.delete()
+        trust.refresh_later(signatures=Signature.objects.filter(pk__in=partners), relink=False)
+    return deleted
 
 
 def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
@@ -487,6 +542,7 @@ def signature_purge_contacts(*, cutoff, dry_run: bool = False) -> dict:
             # The stored mails hold the contact's address and name in their body.
             OutgoingMail.objects.filter(signature__in=ids).delete()
             Signature.objects.filter(pk__in=ids).update(
+                email_key="",
                 contact_name="",
                 contact_title="",
                 contact_email="",

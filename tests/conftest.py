@@ -31,11 +31,17 @@ def _plain_http():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    """Also this process's copies of public forms: on SQLite a rolled-back test's letter ids
+    (and so their cache keys) come round again."""
     from django.core.cache import cache
 
+    from letters.pages import recent_forms
+
     cache.clear()
+    recent_forms.clear()
     yield
     cache.clear()
+    recent_forms.clear()
 
 
 @pytest.fixture

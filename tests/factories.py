@@ -43,11 +43,19 @@ def signer_data(**fields) -> dict:
 
 
 def make_signature(letter, status=Signature.Status.APPROVED, **fields) -> Signature:
+    """A signature stored as it is, without the services (its trust signals pending); an
+    approved one is published as approving it would (a new public version of the letter)."""
     confirmed = None if status == Signature.Status.UNCONFIRMED else timezone.now()
     if status == Signature.Status.WITHDRAWN:
         fields.setdefault("withdrawn_at", timezone.now())
     data = signer_data(**fields)
-    return Signature.objects.create(letter=letter, status=status, confirmed_at=confirmed, **data)
+    signature = Signature.objects.create(
+        letter=letter, status=status, confirmed_at=confirmed, **data
+    )
+    if status == Signature.Status.APPROVED:
+        Letter.objects.filter(pk=letter.pk).bump_public_version()
+        letter.refresh_from_db(fields=["public_version"])
+    return signature
 
 
 def make_staff(username="moderator", password="correct horse battery staple", **fields):
@@ -71,6 +79,8 @@ def make_confirmed_signature(letter, status=Signature.Status.APPROVED, **fields)
     signature = make_signature(letter, status=Signature.Status.UNCONFIRMED, **fields)
     signature_confirm(signature=signature)
     Signature.objects.filter(pk=signature.pk).update(status=status)
+    if status == Signature.Status.APPROVED:
+        Letter.objects.filter(pk=letter.pk).bump_public_version()
     signature.refresh_from_db()
     return signature
 

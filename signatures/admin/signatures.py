@@ -3,7 +3,6 @@ from functools import cached_property, partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -14,41 +13,18 @@ from django.utils.translation import ngettext
 
 from letters.models import Letter, LetterGroup
 from signatures import services, trust
+from signatures.admin.queue import (
+    ConfirmedRevisionFilter,
+    NeedsAttentionFilter,
+    QueueChangeList,
+    QueueFormSet,
+)
 from signatures.exports import staff_csv
 from signatures.forms import clean_new_name_of
 from signatures.models import Signature
+from signatures.trust.assessment import assess_one
 from signatures.trust.domains import email_domain
-
-
-class NeedsAttentionFilter(admin.SimpleListFilter):
-    """Signatures with impostor signals; choosing it also orders the list riskiest first."""
-
-    title = _("needs attention")
-    parameter_name = "attention"
-    ANY = "any"
-
-    def lookups(self, request, model_admin):
-        return [(self.ANY, _("Any impostor signal")), *trust.Flag.choices]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == self.ANY:
-            return queryset.filter(risk_score__gt=0)
-        if value in trust.Flag.values:
-            return queryset.filter(risk_flags__contains=value)
-        return queryset
-
-
-class AssessedChangeList(ChangeList):
-    """Assesses the page's signatures in one batch, so that the trust columns cost a constant
-    number of queries however many rows the page shows."""
-
-    def get_results(self, request):
-        super().get_results(request)
-        rows = list(self.result_list)  # evaluates and caches the page's queryset
-        assessments = trust.assess(rows)
-        for row in rows:
-            row.assessment = assessments[row.pk]
+from signatures.trust.stored import attach_look_alikes, organization_view, stored_flags
 
 
 class SignatureAdminForm(forms.ModelForm):
@@ -99,12 +75,13 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display_links = ("name",)
     list_editable = ("lead_order", "group")
     list_filter = (
-        NeedsAttentionFilter, "letter", "status", "is_lead",
-        ("confirmed_revision", admin.RelatedOnlyFieldListFilter), "source",
+        NeedsAttentionFilter, "letter", "status", "is_lead", ConfirmedRevisionFilter, "source",
     )  # fmt: skip
     list_select_related = ("letter", "confirmed_revision")
     autocomplete_fields = ("organization",)
     list_per_page = 100
+    # "N of 20,000": counting the whole table on every page costs as much as the rest of it.
+    show_full_result_count = False
     search_fields = ("name", "contact_name", "contact_email", "website")
     date_hierarchy = "submitted_at"
     actions = ("approve", "reject", "mark_lead", "unmark_lead", "export_csv", "remove_from_group")
@@ -148,9 +125,9 @@ class SignatureAdmin(admin.ModelAdmin):
         kwargs["queryset"] = LetterGroup.objects.select_related("letter")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         # The change list has one group select per row: read the groups once per request,
-        # not once per row.
+        # not once per row (iterated, as list() would count them first).
         if not hasattr(request, "_signature_group_choices"):
-            request._signature_group_choices = list(field.choices)
+            request._signature_group_choices = [*iter(field.choices)]
         field.choices = request._signature_group_choices
         return field
 
@@ -171,7 +148,10 @@ class SignatureAdmin(admin.ModelAdmin):
         return False
 
     def get_changelist(self, request, **kwargs):
-        return AssessedChangeList
+        return QueueChangeList
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=QueueFormSet, **kwargs)
 
     def get_ordering(self, request):
         # With "needs attention" chosen the moderator wants the riskiest first.
@@ -183,33 +163,41 @@ class SignatureAdmin(admin.ModelAdmin):
         changed = [name for name in form.changed_data if name in self.editable_model_fields]
         services.signature_staff_edit(signature=obj, changed_fields=changed)
 
+    def delete_model(self, request, obj):
+        services.signature_delete(signatures=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.signature_delete(signatures=list(queryset))
+
     @cached_property
     def editable_model_fields(self):
         return {field.name for field in Signature._meta.concrete_fields if field.editable}
 
-    def _assessment(self, obj):
-        if not hasattr(obj, "assessment"):
-            obj.assessment = trust.assess([obj])[obj.pk]
-        return obj.assessment
+    def _own_signals(self, obj):
+        """What the signature's own fields say (its domains): no other row is read."""
+        if not hasattr(obj, "own_signals"):
+            obj.own_signals = assess_one(obj)
+        return obj.own_signals
 
     @admin.display(description=_("email matches website"), boolean=True)
     def email_matches_website(self, obj):
-        return self._assessment(obj).email_matches_website
+        return self._own_signals(obj).email_matches_website
 
     @admin.display(description=_("free-mail"))
     def free_mail(self, obj):
         # Words, not the boolean icons: a green tick for a free-mail address would read as "fine".
-        return _("free-mail") if self._assessment(obj).free_mail else "—"
+        return _("free-mail") if self._own_signals(obj).free_mail else "—"
 
     @admin.display(description=_("looks like"))
     def look_alikes_display(self, obj):
-        # Names only, at most two, to keep rows short; the change page gives the reasons.
-        alikes = self._assessment(obj).look_alikes
-        more = len(alikes) - 2
+        # Names only, at most two, to keep rows short; each links to that signature's page.
+        if not hasattr(obj, "look_alikes_shown"):
+            attach_look_alikes([obj])
+        more = obj.look_alike_count - len(obj.look_alikes_shown)
         return render_to_string(
             "admin/signatures/signature/_look_alikes.html",
             {
-                "shown": alikes[:2],
+                "shown": obj.look_alikes_shown,
                 "more": _("+%(count)d more") % {"count": more} if more > 0 else "",
             },
         )
@@ -217,28 +205,38 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("risk"), ordering="-risk_score")
     def risk_display(self, obj):
         # The score, and the one signal that has no column of its own.
-        assessment = self._assessment(obj)
-        if not assessment.flags:
+        if obj.risk_assessed_at is None:
+            return _("flags pending")
+        flags = stored_flags(obj)
+        if not flags:
             return "—"
-        if trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN in assessment.flags:
-            return f"{assessment.score}: {trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN.label}"
-        return str(assessment.score)
+        if trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN in flags:
+            return f"{obj.risk_score}: {trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN.label}"
+        return str(obj.risk_score)
 
     @admin.display(description=_("signals"))
     def trust_signals(self, obj):
-        assessment = self._assessment(obj)
+        own = self._own_signals(obj)
+        own.flags = stored_flags(obj)
+        _history, known_domains = self._organization_view(obj)
         return render_to_string(
             "admin/signatures/signature/_trust_signals.html",
             {
-                "assessment": assessment,
-                "known_domains": sorted(assessment.known_domains),
+                "assessment": own,
+                "pending": obj.risk_assessed_at is None,
+                "known_domains": sorted(known_domains),
                 "look_alikes": self.look_alikes_display(obj),
             },
         )
 
+    def _organization_view(self, obj):
+        if not hasattr(obj, "organization_view"):
+            obj.organization_view = organization_view(obj)
+        return obj.organization_view
+
     @admin.display(description=_("signed other letters"))
     def organization_history(self, obj):
-        history = self._assessment(obj).history
+        history, _known_domains = self._organization_view(obj)
         return render_to_string(
             "admin/signatures/signature/_organization_history.html",
             {"history": [(record, email_domain(record.contact_email)) for record in history]},
@@ -359,10 +357,14 @@ class SignatureAdmin(admin.ModelAdmin):
         letter_id = request.GET.get("letter__id__exact", "")
         if not letter_id.isdigit():
             return actions
-        groups = LetterGroup.objects.filter(
-            letter_id=letter_id, letter__grouping=Letter.Grouping.GROUP
-        )
-        for group in groups:
+        # The admin asks for the actions several times a page: read the groups once.
+        if not hasattr(request, "_signature_move_groups"):
+            request._signature_move_groups = list(
+                LetterGroup.objects.filter(
+                    letter_id=letter_id, letter__grouping=Letter.Grouping.GROUP
+                )
+            )
+        for group in request._signature_move_groups:
             name = f"move_to_group_{group.pk}"
             description = _("Move selected to group “%(group)s”") % {"group": group.name}
             # The admin formats descriptions with %-placeholders of its own.

@@ -1,7 +1,8 @@
 """The assessment: a batch of signatures judged against their letters and the organizations'
-records, as flags and a score. It judges the batch with a constant number of queries, so an
-admin page costs the same however many rows it shows; services store each signature's flags
-and score (see `Signature.risk_score`) so that the admin can filter and order by them."""
+records, as flags and a score, in a constant number of queries however large the batch or the
+letters (look-alikes are judged among candidates found through indexes, candidates.py). The
+worker stores each signature's flags, score and look-alikes (refresh.py); the admin reads
+those and judges nothing."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from signatures.models import Organization, Signature
+from signatures.models import LookAlikeLink, Signature
+from signatures.trust.candidates import COMPARED_FIELDS, candidates
 from signatures.trust.domains import (
     domains_match,
     email_domain,
@@ -89,89 +91,126 @@ def assess_one(signature: Signature) -> Assessment:
     )
 
 
-_COMPARED_FIELDS = ("id", "letter_id", "organization_id", "name", "website", "contact_email",
-                    "status", "submitted_at")  # fmt: skip
-
-
-class _LetterIndex:
-    """The signatures of one letter, with their names prepared for comparing."""
+class _Index:
+    """Candidate signatures with what they are compared by prepared once: their names for
+    comparing (NameIndex), their websites' identity domains and their addresses."""
 
     def __init__(self, signatures):
         self.signatures = list(signatures)
         self.names = NameIndex(s.name for s in self.signatures)
+        self.sites = [identity_domain(s.website) for s in self.signatures]
+        self.emails = [s.contact_email.strip().lower() for s in self.signatures]
 
-    def similar_names(self, signature: Signature) -> set[int]:
-        """The ids of the other signatures whose names look like this one's."""
-        found = {self.signatures[i].pk for i in self.names.similar_to(signature.name)}
-        found.discard(signature.pk)
-        return found
+    def look_alikes(self, signature: Signature, found: dict[int, LookAlike]) -> None:
+        """Add to `found` (by id) the signatures here that look like this one, and why."""
+        similar = self.names.similar_to(signature.name)
+        own_site = identity_domain(signature.website)
+        own_email = signature.contact_email.strip().lower()
+        for position, other in enumerate(self.signatures):
+            if other.pk == signature.pk or other.pk in found:
+                continue
+            reasons = []
+            if position in similar:
+                reasons.append(Reason.NAME)
+            if own_site and self.sites[position] == own_site:
+                reasons.append(Reason.WEBSITE)
+            if own_email and self.emails[position] == own_email:
+                reasons.append(Reason.EMAIL)
+            if reasons:
+                found[other.pk] = LookAlike(other, reasons)
 
 
-def _look_alikes(signature: Signature, index: _LetterIndex) -> list[LookAlike]:
-    similar = index.similar_names(signature)
-    own_site = identity_domain(signature.website)
-    own_email = signature.contact_email.strip().lower()
-    found = []
-    for other in index.signatures:
-        if other.pk == signature.pk:
-            continue
-        reasons = []
-        if other.pk in similar:
-            reasons.append(Reason.NAME)
-        if own_site and identity_domain(other.website) == own_site:
-            reasons.append(Reason.WEBSITE)
-        if own_email and other.contact_email.strip().lower() == own_email:
-            reasons.append(Reason.EMAIL)
-        if reasons:
-            found.append(LookAlike(other, reasons))
+def find_look_alikes(signatures) -> dict[int, list[LookAlike]]:
+    """Each signature's look-alikes on its letter, judged among its candidates (two queries,
+    candidates.py), oldest first. Keyed by signature id."""
+    found, rows = candidates(signatures)
+    results = {}
+    for signature in signatures:
+        alike = {}
+        _Index(rows[pk] for pk in sorted(found[signature.pk])).look_alikes(signature, alike)
+        results[signature.pk] = sorted(
+            alike.values(), key=lambda a: (a.signature.submitted_at, a.signature.pk)
+        )
+    return results
+
+
+def stored_look_alikes(signatures) -> dict[int, list[LookAlike]]:
+    """The look-alikes the worker found and stored for these signatures, in one query."""
+    found = {signature.pk: [] for signature in signatures}
+    links = (
+        LookAlikeLink.objects.filter(signature__in=list(found))
+        .select_related("other")
+        .only("signature_id", "reasons", *(f"other__{name}" for name in COMPARED_FIELDS))
+        .order_by("other__submitted_at", "other_id")
+    )
+    for link in links:
+        reasons = [Reason(reason) for reason in link.reasons.split(",")]
+        found[link.signature_id].append(LookAlike(link.other, reasons))
     return found
 
 
 def assess(signatures) -> dict[int, Assessment]:
     """Assess a batch of signatures against their letters and their organizations' records,
-    in three queries whatever the batch size. Keyed by signature id."""
+    in three queries whatever the batch size or the letters' sizes. Keyed by signature id."""
     signatures = list(signatures)
     if not signatures:
         return {}
-    letter_ids = {s.letter_id for s in signatures}
+    return _assessed(signatures, find_look_alikes(signatures))
+
+
+def assess_stored(signatures) -> dict[int, Assessment]:
+    """As `assess`, with the look-alikes stored rather than sought again: how a signature's
+    flags are brought up to date when only a look-alike's status or its organization's record
+    changed."""
+    signatures = list(signatures)
+    if not signatures:
+        return {}
+    return _assessed(signatures, stored_look_alikes(signatures))
+
+
+def organization_records(signatures):
+    """The organizations of these signatures, and each one's signatures on every letter (any
+    status, oldest first), in one query: each organization has one of these among them."""
     organization_ids = {s.organization_id for s in signatures if s.organization_id}
-
-    by_letter = defaultdict(list)
-    for sibling in Signature.objects.filter(letter_id__in=letter_ids).only(*_COMPARED_FIELDS):
-        by_letter[sibling.letter_id].append(sibling)
-    indexes = {letter_id: _LetterIndex(rows) for letter_id, rows in by_letter.items()}
-
-    organizations = Organization.objects.in_bulk(organization_ids)
-    by_organization = defaultdict(list)
+    organizations, by_organization = {}, defaultdict(list)
     if organization_ids:
         records = (
             Signature.objects.filter(organization_id__in=organization_ids)
-            .select_related("letter")
-            .only(*_COMPARED_FIELDS, "letter__title", "letter__slug")
+            .select_related("letter", "organization")
+            .only(*COMPARED_FIELDS, "letter__title", "letter__slug", "organization__website_domain")
             .order_by("submitted_at")
         )
         for record in records:
             by_organization[record.organization_id].append(record)
+            organizations[record.organization_id] = record.organization
+    return organizations, by_organization
 
+
+def history_of(signature, by_organization) -> list[Signature]:
+    """This organization's signatures on other letters."""
+    return [
+        record
+        for record in by_organization.get(signature.organization_id, ())
+        if record.letter_id != signature.letter_id
+    ]
+
+
+def _assessed(signatures, look_alikes) -> dict[int, Assessment]:
+    organizations, by_organization = organization_records(signatures)
     results = {}
     for signature in signatures:
         assessment = assess_one(signature)
-        assessment.look_alikes = _look_alikes(signature, indexes[signature.letter_id])
-        history = [
-            record
-            for record in by_organization.get(signature.organization_id, ())
-            if record.letter_id != signature.letter_id
-        ]
-        assessment.history = history
-        assessment.known_domains = _known_domains(
-            history, organizations.get(signature.organization_id)
+        assessment.look_alikes = look_alikes[signature.pk]
+        assessment.history = history_of(signature, by_organization)
+        assessment.known_domains = known_domains(
+            assessment.history, organizations.get(signature.organization_id)
         )
         assessment.flags = _flags(assessment)
         results[signature.pk] = assessment
     return results
 
 
-def _known_domains(history, organization) -> frozenset[str]:
+def known_domains(history, organization) -> frozenset[str]:
     """Domains this organization is known to write from: those of its approved signatures on
     other letters (free-mail excluded, since anyone has those), and its website's."""
     approved = [record for record in history if record.status == Signature.Status.APPROVED]

@@ -128,3 +128,56 @@ class NameIndex:
             if _expanded_alike(self.names[index], own_words):
                 found.add(index)
         return found
+
+
+# The comparison keys: what a name is looked up by, so that a name is compared only with those
+# that may look like it (signatures/trust/keys.py stores them, candidates.py looks them up).
+# Each is a necessary condition of `names_look_alike`, never a judgement of its own.
+
+# Acronyms are 2 to 10 characters (_ACRONYM); a spelling longer than that can match none.
+_LONGEST_ACRONYM = 10
+# A name of dozens of small words could spell a great many acronyms; past this many a name's
+# rarer spellings go unindexed (a real organization's name spells a few dozen at most).
+MAX_SPELLINGS = 500
+
+
+def comparison_key(name: str) -> str:
+    """The words compared by `names_look_alike`, sorted: typos and word order are found by
+    the similarity of these keys."""
+    return " ".join(sorted(_key(_words(name)).split()))
+
+
+def numbers_key(name: str) -> str:
+    """Names whose numbers differ never look alike."""
+    return " ".join(sorted(_numbers(_words(name))))
+
+
+def acronyms_used(name: str) -> set[str]:
+    """The acronyms `_expanded_alike` reads in this name, lower case."""
+    return {acronym.lower() for acronym in _acronyms(name)}
+
+
+def acronyms_spelled(name: str) -> set[str]:
+    """Every acronym that some run of this name's words spells the way `_abbreviate` reads
+    them: from a word that is not a stopword, each next word spelled by its initial, a stopword
+    spelled or skipped. A name that uses one of these acronyms may be this name's short form."""
+    words = _words(name)
+    spelled = set()
+    for start, first in enumerate(words):
+        if first in STOPWORDS or not ("a" <= first[0] <= "z"):
+            continue
+        # The spellings that may go on past the word reached so far.
+        open_ = {first[0]}
+        for word in words[start + 1 :]:
+            initial = word[0]
+            if not ("a" <= initial <= "z" or "0" <= initial <= "9"):
+                grown = set()
+            else:
+                grown = {prefix + initial for prefix in open_ if len(prefix) < _LONGEST_ACRONYM}
+            spelled |= grown - {first}
+            open_ = open_ | grown if word in STOPWORDS else grown
+            if not open_ or len(spelled) >= MAX_SPELLINGS:
+                break
+        if len(spelled) >= MAX_SPELLINGS:
+            break
+    return spelled

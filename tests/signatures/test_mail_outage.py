@@ -41,7 +41,11 @@ def test_signature_survives_mail_outage_and_its_mail_arrives_when_server_returns
     signature = Signature.objects.get(letter=letter, name="Night Riders")
     mail = OutgoingMail.objects.get(signature=signature)
     assert mail.status == OutgoingMail.Status.QUEUED
-    assert DBTaskResult.objects.ready().count() == 1
+    # The delivery, and the worker's look at the new signature's trust signals.
+    assert sorted(DBTaskResult.objects.ready().values_list("task_path", flat=True)) == [
+        "signatures.outbox.deliver_mail",
+        "signatures.trust.refresh.refresh_trust_flags",
+    ]
 
     run_worker()
 

@@ -70,6 +70,7 @@ def test_renaming_into_a_known_organization_with_free_mail_is_flagged_and_relink
 
     assert updated.status == Signature.Status.PENDING
     assert updated.organization_id == known.organization_id
+    updated.refresh_from_db()  # the worker stored the flags (here, at once)
     assert "known_org_other_domain" in updated.risk_flags
     assert "free_mail" in updated.risk_flags
 

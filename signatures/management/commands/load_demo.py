@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from letters.models import Letter, LetterGroup
 from letters.services import letter_current_revision
-from signatures import imports, services
+from signatures import imports, services, trust
 from signatures.models import Signature
 from signatures.spreadsheets import read_sheet
 
@@ -147,7 +147,7 @@ class Command(BaseCommand):
             confirmed_at=now, confirmed_revision=revision,
             organization=services.organization_find_or_create(name=name, website=""),
         ))  # fmt: skip
-        services.signature_refresh_risk(signatures=signatures)
+        trust.refresh_now(signatures)
         out = io.StringIO()
         csv.writer(out).writerows(EARLIER_FORM)
         content = out.getvalue().encode()
