@@ -250,6 +250,9 @@ MAIL_SEND_LEASE_SECONDS = env.int("MAIL_SEND_LEASE_SECONDS", default=120)
 # How long the rendered public letter stays in the cache; a change to the letter or its
 # signatories changes the cache key, so this only bounds memory, not staleness.
 LETTER_PAGE_CACHE_SECONDS = env.int("LETTER_PAGE_CACHE_SECONDS", default=24 * 3600)
+# A letter's PDF takes a second or two to lay out per thousand signatories: up to this many it
+# is made in the request that asks for it, beyond that by the worker (letters/pdf.py).
+LETTER_PDF_INLINE_MAX = env.int("LETTER_PDF_INLINE_MAX", default=1000)
 
 # The public pages run no inline script or style, so the policy can be strict.
 SECURE_CSP = {

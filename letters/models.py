@@ -429,3 +429,26 @@ class LetterRevision(LetterTextMixin, models.Model):
     @property
     def is_material(self):
         return self.kind == self.Kind.MATERIAL
+
+
+class LetterPdf(models.Model):
+    """The letter as a PDF (letters/pdf.py), kept once made. Laying out a PDF takes a second or
+    two per thousand signatories, so a large letter's is made by the worker, not in a request,
+    and readers get the newest one made until the next is ready."""
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, primary_key=True, related_name="pdf"
+    )
+    # What it shows: the form version (its ETag, letters.pages.form_version) and the letter's
+    # public version it was made from, so a slower, older rendering never replaces a newer one.
+    version = models.CharField(max_length=32)
+    public_version = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("letter PDF")
+        verbose_name_plural = _("letter PDFs")
+
+    def __str__(self):
+        return f"{self.letter_id} @ {self.public_version}"

@@ -19,7 +19,6 @@ from django.utils import translation
 
 from letters.card import letter_card
 from letters.listing import public_signatories
-from letters.pdf import letter_pdf
 from letters.sharing import sharing
 
 PAGE = "page"
@@ -142,11 +141,6 @@ def embed_html(letter, *, language_query: str = "") -> str:
     return render_to_string(
         "letters/embed.html", letter_context(letter, language_query=language_query)
     )
-
-
-def pdf_bytes(letter) -> bytes:
-    """The letter as delivered (letters/pdf.py)."""
-    return letter_pdf(letter, letter_context(letter))
 
 
 def card_png(letter) -> bytes:

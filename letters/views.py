@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -24,8 +25,9 @@ from letters.pages import (
     form_version,
     letter_context,
     page_html,
-    pdf_bytes,
 )
+from letters.pdf import FORM as PDF
+from letters.pdf import pdf_of
 from letters.revision_changes import text_changes
 
 # How long shared caches may keep a public form of a letter; browsers revalidate with the ETag
@@ -56,11 +58,16 @@ def _public_form(request, letter, form, render, *args, language_query=""):
     """`_public(cached_form(...), *args)`, except that a reader who holds the current version
     gets its 304 from the letter's row alone: no cache read, no rendering."""
     version = form_version(letter, form, language_query=language_query)
+    if (unchanged := _not_modified(request, version, *args)) is not None:
+        return unchanged
+    return _public(cached_form(letter, form, render, language_query=language_query), *args)
+
+
+def _not_modified(request, version, *args):
+    """The 304 for a reader who holds `version` already, else None."""
     placeholder = _public(("", version), *args)
     answer = get_conditional_response(request, etag=placeholder["ETag"], response=placeholder)
-    if answer is not placeholder:
-        return answer
-    return _public(cached_form(letter, form, render, language_query=language_query), *args)
+    return None if answer is placeholder else answer
 
 
 def _public_letter(slug):
@@ -87,9 +94,21 @@ def letter_text(request, slug):
 @require_safe
 @language_neutral
 def letter_pdf(request, slug):
-    """The letter as delivered, in its own language whatever the reader's."""
+    """The letter as delivered, in its own language whatever the reader's. A large letter's
+    is made by the worker (letters/pdf.py): until its first one is ready, a 503 says to come
+    back in a minute."""
     letter = _public_letter(slug)
-    return _public_form(request, letter, "pdf", pdf_bytes, "application/pdf", f"{letter.slug}.pdf")
+    pdf = ("application/pdf", f"{letter.slug}.pdf")
+    if (unchanged := _not_modified(request, form_version(letter, PDF), *pdf)) is not None:
+        return unchanged
+    made = pdf_of(letter)
+    if made is None:
+        with translation.override(request.LANGUAGE_CODE):
+            response = render(request, "letters/pdf_preparing.html", {"letter": letter}, status=503)
+        response["Retry-After"] = "30"
+        patch_cache_control(response, no_store=True)
+        return response
+    return _not_modified(request, made[1], *pdf) or _public(made, *pdf)
 
 
 @require_safe
