@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -33,18 +36,30 @@ class LetterQuerySet(models.QuerySet):
             signatory_count=models.functions.Coalesce(models.Subquery(approved), 0)
         )
 
-    def public_by_slug(self, slug):
-        """The public letter with this slug, or None. Every request for a public form starts
-        here, so the query is written out rather than built by the ORM each time, which cost
-        more than running it (the cached page's whole budget is that of a static file)."""
-        quote = connections[self.db].ops.quote_name
-        columns = ", ".join(quote(field.column) for field in self.model._meta.concrete_fields)
-        found = self.model.objects.db_manager(self.db).raw(
-            f"SELECT {columns} FROM {quote(self.model._meta.db_table)}"  # noqa: S608
-            f" WHERE {quote('slug')} = %s AND {quote('status')} <> %s",
-            [slug, Letter.Status.DRAFT],
-        )
-        return next(iter(found), None)
+    def public_head(self, slug):
+        """What a request for a public form of a letter needs first, or None: which letter,
+        its public version, and whether it takes signatures (a LetterHead; the whole row,
+        with its long text, is read only when a form must be rendered). Written out as SQL
+        and read as a plain row, because building and running the ORM's query cost more than
+        the query itself (a warm page's whole budget is that of a static file)."""
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        columns = ", ".join(map(quote, ("id", "public_version", "status", "signing_deadline")))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {quote(self.model._meta.db_table)}"  # noqa: S608
+                f" WHERE {quote('slug')} = %s AND {quote('status')} <> %s",
+                [slug, Letter.Status.DRAFT],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        pk, version, status, deadline = row
+        if isinstance(deadline, str):  # SQLite hands a plain row's timestamps back as text
+            deadline = datetime.fromisoformat(deadline)
+        if deadline is not None and timezone.is_naive(deadline):
+            deadline = timezone.make_aware(deadline, UTC)  # stored in UTC, as Django does
+        return LetterHead(pk=pk, public_version=version, status=status, signing_deadline=deadline)
 
     def open_for_signing(self):
         now = timezone.now()
@@ -58,6 +73,28 @@ class LetterQuerySet(models.QuerySet):
         update locks each letter's row until then, so concurrent changes to one letter commit
         one after the other, each with a version of its own."""
         return self.update(public_version=F("public_version") + 1)
+
+
+def _accepts_signatures(status, deadline) -> bool:
+    return status == Letter.Status.OPEN and (deadline is None or deadline > timezone.now())
+
+
+@dataclass(frozen=True, slots=True)
+class LetterHead:
+    """A public letter as a warm request for one of its forms needs it (public_head): enough
+    to name the form's version; `load()` reads the whole letter when it must be rendered."""
+
+    pk: int
+    public_version: int
+    status: str
+    signing_deadline: datetime | None
+
+    @property
+    def accepts_signatures(self) -> bool:
+        return _accepts_signatures(self.status, self.signing_deadline)
+
+    def load(self) -> "Letter":
+        return Letter.objects.get(pk=self.pk)
 
 
 class LetterTextMixin:
@@ -297,9 +334,7 @@ class Letter(LetterTextMixin, models.Model):
 
     @property
     def accepts_signatures(self):
-        if self.status != self.Status.OPEN:
-            return False
-        return self.signing_deadline is None or self.signing_deadline > timezone.now()
+        return _accepts_signatures(self.status, self.signing_deadline)
 
     @property
     def text_is_agreed(self):

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from letters.card import letter_card
 from letters.listing import public_signatories
+from letters.models import LetterHead
 from letters.sharing import sharing
 
 PAGE = "page"
@@ -116,14 +117,15 @@ def cached_form(letter, form: str, render, *, language_query: str = "") -> tuple
     """`render(letter)` once per change of the letter's public data (and per language and way
     of choosing it), then from the cache; with a version tag for it (an ETag: it changes
     exactly when the content may). The content comes back as bytes, text encoded in UTF-8
-    once, when rendered, rather than on every response."""
+    once, when rendered, rather than on every response. `letter` may be a LetterHead: the
+    whole letter is then read only to render."""
     version = form_version(letter, form, language_query=language_query)
     key = f"letter-{form}:{version}"
     content = recent_forms.get(key)
     if content is None:
         content = cache.get(key)
         if content is None:
-            content = render(letter)
+            content = render(letter.load() if isinstance(letter, LetterHead) else letter)
             if isinstance(content, str):
                 content = content.encode()
             cache.set(key, content, settings.LETTER_PAGE_CACHE_SECONDS)

@@ -64,31 +64,38 @@ def _public_form(request, letter, form, render, *args, language_query=""):
 
 
 def _not_modified(request, version, *args):
-    """The 304 for a reader who holds `version` already, else None."""
-    placeholder = _public(("", version), *args)
+    """The 304 for a reader who holds `version` already (Django's own rules), else None."""
+    if "If-None-Match" not in request.headers:
+        return None
+    placeholder = _public((b"", version), *args)
     answer = get_conditional_response(request, etag=placeholder["ETag"], response=placeholder)
     return None if answer is placeholder else answer
 
 
-def _public_letter(slug):
-    letter = Letter.objects.public_by_slug(slug)
-    if letter is None:
+def _public_head(slug):
+    """The public letter's head (Letter.objects.public_head), or 404."""
+    head = Letter.objects.public_head(slug)
+    if head is None:
         raise Http404
-    return letter
+    return head
+
+
+def _public_letter(slug):
+    return _public_head(slug).load()
 
 
 @require_safe
 def letter_detail(request, slug):
     query = request.language_query
     render = partial(page_html, language_query=query)
-    return _public_form(request, _public_letter(slug), PAGE, render, language_query=query)
+    return _public_form(request, _public_head(slug), PAGE, render, language_query=query)
 
 
 @require_safe
 @language_neutral
 def letter_text(request, slug):
-    letter = _public_letter(slug)
-    return _public_form(request, letter, "txt", letter_as_text, "text/plain; charset=utf-8")
+    head = _public_head(slug)
+    return _public_form(request, head, "txt", letter_as_text, "text/plain; charset=utf-8")
 
 
 @require_safe
@@ -97,10 +104,11 @@ def letter_pdf(request, slug):
     """The letter as delivered, in its own language whatever the reader's. A large letter's
     is made by the worker (letters/pdf.py): until its first one is ready, a 503 says to come
     back in a minute."""
-    letter = _public_letter(slug)
-    pdf = ("application/pdf", f"{letter.slug}.pdf")
-    if (unchanged := _not_modified(request, form_version(letter, PDF), *pdf)) is not None:
+    head = _public_head(slug)
+    pdf = ("application/pdf", f"{slug}.pdf")
+    if (unchanged := _not_modified(request, form_version(head, PDF), *pdf)) is not None:
         return unchanged
+    letter = head.load()
     made = pdf_of(letter)
     if made is None:
         with translation.override(request.LANGUAGE_CODE):
@@ -116,7 +124,7 @@ def letter_pdf(request, slug):
 def letter_card(request, slug):
     """The og:image of the letter's page. Its address carries the count (?n=), which only
     makes the networks fetch it anew; the image is always the current one."""
-    return _public_form(request, _public_letter(slug), "card", card_png, "image/png")
+    return _public_form(request, _public_head(slug), "card", card_png, "image/png")
 
 
 @require_safe
@@ -143,22 +151,21 @@ def response_pdf(request, slug):
 @require_safe
 @language_neutral
 def signatories_csv(request, slug):
-    letter = _public_letter(slug)
     return _public_form(
         request,
-        letter,
+        _public_head(slug),
         "csv",
         exports.public_csv,
         "text/csv; charset=utf-8",
-        f"{letter.slug}-signatories.csv",
+        f"{slug}-signatories.csv",
     )
 
 
 @require_safe
 @language_neutral
 def signatories_json(request, slug):
-    letter = _public_letter(slug)
-    response = _public_form(request, letter, "json", exports.public_json, "application/json")
+    head = _public_head(slug)
+    response = _public_form(request, head, "json", exports.public_json, "application/json")
     # Researchers' scripts and partner sites read this list from other origins.
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -171,7 +178,7 @@ def letter_embed(request, slug):
     """The one page partner sites may put in an iframe; every other page refuses framing."""
     query = request.language_query
     render = partial(embed_html, language_query=query)
-    return _public_form(request, _public_letter(slug), EMBED, render, language_query=query)
+    return _public_form(request, _public_head(slug), EMBED, render, language_query=query)
 
 
 # Through the admin site, so a staff member who still owes a second factor sees no drafts.

@@ -27,7 +27,7 @@ function request()
     "city=Springfield", "region=IL", "country=United+States",
     "contact_name=Load+Tester", "contact_title=",
     "contact_email=" .. encode("signer-" .. tag .. "@lt-" .. tag .. ".example.org"),
-    "authorized=on", "note=", "referral_code=",
+    "authorized=on", "note=", "leave_blank=",
     "rendered_at=" .. encode(stamp), "csrfmiddlewaretoken=" .. secret,
   }, "&")
   return wrk.format("POST", nil, {
