@@ -144,9 +144,12 @@ def test_spanish_signing_flow_chosen_by_the_switcher_passes_the_accessibility_au
 def test_signer_and_outcome_pages_pass_the_accessibility_audit(
     page, live_server, screenshot, settings, language
 ):
-    """The manage, withdrawal, lost-link and resend pages, with and without errors, and a
-    letter that was delivered and answered, whose signers came from several countries."""
+    """The manage, withdrawal, lost-link, resend and new-address pages, with and without
+    errors, a letter that was delivered and answered, whose signers came from several
+    countries, and the page that says a large letter's PDF is being prepared."""
     settings.SITE_URL = live_server.url
+    settings.LETTER_PDF_INLINE_MAX = 1  # so the two-signatory letter's PDF is the worker's
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     page.set_extra_http_headers({"Accept-Language": language})
     letter = make_letter(title="Stop tracking riders", organizers="Riders for Privacy")
     signature = make_signature(letter, name="Riders for Privacy", is_lead=True, country="Peru")
@@ -165,6 +168,15 @@ def test_signer_and_outcome_pages_pass_the_accessibility_audit(
         ("lost-link", reverse("signatures:recover", args=[letter.slug]), True),
         ("lost-link-sent", reverse("signatures:recover_done", args=[letter.slug]), False),
         ("resend", reverse("signatures:resend", args=[letter.slug]), True),
+        (
+            "confirm-new-address",
+            reverse(
+                "signatures:confirm_email",
+                args=[tokens.make_email_token(signature, "new.contact@riders.example.org")],
+            ),
+            False,
+        ),
+        ("pdf-being-prepared", reverse("letters:pdf", args=[letter.slug]), False),
         ("answered-letter", answered.get_absolute_url(), False),
         ("index-with-counts", reverse("letters:list"), False),
     ):
