@@ -105,9 +105,11 @@ def wait_until_all_mail_is_sent(stack_db, *, timeout=60):
         ).fetchone()[0]
         tasks = stack_db.execute(
             # Each send attempt also leaves a copy of its task for when its lease runs out
-            # (signatures/outbox.py): those wait, not due, and find the mail sent.
+            # (signatures/outbox.py): those wait, not due, and find the mail sent. A task
+            # enqueued to run at once has run_after 9999-01-01, not NULL (django-tasks-db's
+            # get_date_max): counting it as "not due" let this return with copies unrun.
             "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
-            "OR (status = 'READY' AND (run_after IS NULL OR run_after <= now()))"
+            "OR (status = 'READY' AND (run_after <= now() OR run_after >= '9999-01-01'))"
         ).fetchone()[0]
         if unsent == 0 and tasks == 0:
             return
