@@ -111,12 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request waits at most this long for a connection when the database is down or
     # saturated, then shows the error page (well inside gunicorn's worker timeout).
     # Each connection is checked as it is handed out: after a database restart the pool holds
-    # only dead connections, and without the check each would fail one request.
-    from psycopg_pool import ConnectionPool
+    # only dead connections, and without the check each would fail one request. The check
+    # costs a round trip only when the server has said something (config/db_pool.py).
+    from config.db_pool import check_connection
 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
-        "check": ConnectionPool.check_connection,
+        "check": check_connection,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
