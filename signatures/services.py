@@ -264,9 +264,7 @@ def signature_approve(*, signatures, reviewer, seen_at=None, group=None) -> int:
     never public under no group first; only signatures of the group's letter are approved."""
     with transaction.atomic():
         _lock_letters(signature.letter_id for signature in signatures)
-        allowed = _unchanged_since(seen_at).filter(
-            status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
-        )
+        allowed = _unchanged_since(seen_at).filter(status__in=Signature.APPROVABLE_STATUSES)
         if group is not None:
             allowed = allowed.filter(letter_id=group.letter_id)
         done = _review_all(
@@ -307,9 +305,7 @@ def signature_reject(*, signatures, reviewer, reason: str = "", seen_at=None) ->
         done = _review_all(
             signatures,
             reviewer,
-            allowed=_unchanged_since(seen_at).exclude(
-                status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
-            ),
+            allowed=_unchanged_since(seen_at).filter(status__in=Signature.REJECTABLE_STATUSES),
             status=Signature.Status.REJECTED,
             reason=reason,
         )
