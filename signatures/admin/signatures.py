@@ -73,9 +73,9 @@ class SignatureAdmin(admin.ModelAdmin):
     action_form = ReviewActionForm
     # Few columns, so the queue fits a 1280-pixel screen beside its filters: the name carries
     # where the organization is and who wrote, the risk its flags and look-alikes, and the
-    # last one the decision. The rest is on the signature's page and in the filters.
-    list_display = ("name_display", "status", "risk_display", "submitted_at", "letter",
-                    "decision_display")  # fmt: skip
+    # last one the status and the decision. The rest is on the signature's page and in the
+    # filters.
+    list_display = ("name_display", "risk_display", "submitted_at", "letter", "decision_display")
     # The name cell links to the signature itself, after the organization's details.
     list_display_links = None
     list_filter = (
@@ -144,8 +144,14 @@ class SignatureAdmin(admin.ModelAdmin):
         if request.method == "GET" and not request.GET:
             default = {StatusFilter.parameter_name: StatusFilter.DEFAULT}
             return HttpResponseRedirect(f"{request.path}?{urlencode(default)}")
-        # When the rows were read, for their decision forms (see `seen_at`).
-        extra_context = {"seen_at": timezone.now().isoformat(), **(extra_context or {})}
+        extra_context = {
+            # When the rows were read, for their decision forms (see `seen_at`).
+            "seen_at": timezone.now().isoformat(),
+            # The queue is a work surface: its width goes to the rows, not to the menu of
+            # every model (the breadcrumbs and the header still lead everywhere).
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -254,13 +260,14 @@ class SignatureAdmin(admin.ModelAdmin):
             parts.append(format_html("{}: {}", _("Looks like"), self.look_alikes_display(obj)))
         return format_html_join("", '<span class="queue-flag">{}</span>', ((p,) for p in parts))
 
-    @admin.display(description=_("decision"))
+    @admin.display(description=_("status"), ordering="status")
     def decision_display(self, obj):
-        """Buttons of the row's own form (rendered after the list's form, change_list.html),
-        each named for the organization; a group to approve into where the letter has them.
-        Written here rather than from a template: a page has a hundred of them."""
+        """The status, then buttons of the row's own form (rendered after the list's form,
+        change_list.html), each named for the organization; a group to approve into where the
+        letter has them. Written here rather than from a template: a page has a hundred."""
+        status = format_html('<span class="queue-status">{}</span>', obj.get_status_display())
         if not (obj.can_approve or obj.can_reject):
-            return "—"
+            return status
         form = f"decide-{obj.pk}"
         controls = []
         if obj.approval_groups:
@@ -299,7 +306,8 @@ class SignatureAdmin(admin.ModelAdmin):
                     )
                 )
         return format_html(
-            '<span class="queue-decision">{}</span>',
+            '{}<span class="queue-decision">{}</span>',
+            status,
             format_html_join("", "{}", ((control,) for control in controls)),
         )
 
