@@ -92,6 +92,12 @@ STANDING_STATUSES = (SignatureStatus.UNCONFIRMED, SignatureStatus.PENDING, Signa
 # Standing entries whose contact has confirmed: they stand behind the letter's text, so they
 # carry a confirmation date and are asked again after a material change.
 CONFIRMED_STATUSES = (SignatureStatus.PENDING, SignatureStatus.APPROVED)
+# Entries a moderator still has to decide on (the queue's "needs attention" covers only these).
+UNDECIDED_STATUSES = (SignatureStatus.UNCONFIRMED, SignatureStatus.PENDING)
+# What a review may move: approval needs a confirmed contact (an earlier rejection can be
+# undone); anything not yet rejected or withdrawn may be rejected.
+APPROVABLE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.REJECTED)
+REJECTABLE_STATUSES = STANDING_STATUSES
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -105,6 +111,10 @@ class SignatureQuerySet(models.QuerySet):
     def confirmed(self):
         """Standing entries whose contact has agreed to the letter's text."""
         return self.filter(status__in=CONFIRMED_STATUSES)
+
+    def undecided(self):
+        """Entries a moderator has yet to approve or reject."""
+        return self.filter(status__in=UNDECIDED_STATUSES)
 
     def to_ask_again(self):
         """Whom a material change of the text mails: confirmed entries whose contact details
@@ -125,6 +135,8 @@ def signing_ended_before(cutoff) -> models.Q:
 class Signature(NormalizedNameMixin, models.Model):
     Status = SignatureStatus
     STANDING_STATUSES = STANDING_STATUSES
+    APPROVABLE_STATUSES = APPROVABLE_STATUSES
+    REJECTABLE_STATUSES = REJECTABLE_STATUSES
     CONFIRMED_STATUSES = CONFIRMED_STATUSES
 
     # What an organization tells the public about itself, and what its contact tells only

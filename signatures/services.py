@@ -255,22 +255,31 @@ def letter_announce_outcome(*, letter: Letter, delivered: bool, answered: bool) 
     return count
 
 
-def signature_approve(*, signatures, reviewer, seen_at=None) -> int:
+def signature_approve(*, signatures, reviewer, seen_at=None, group=None) -> int:
     """Approve confirmed signatures (pending or earlier rejected) and tell each contact;
     unconfirmed ones are left alone because nobody at the organization has yet said yes.
     With `seen_at` (when the moderator's page was rendered), an entry changed since then (a
-    signer's rename, say) is left alone too: nobody approves a name they have not seen."""
+    signer's rename, say) is left alone too: nobody approves a name they have not seen.
+    With `group`, those approved are listed under it, in the same transaction, so they are
+    never public under no group first; only signatures of the group's letter are approved."""
     with transaction.atomic():
         _lock_letters(signature.letter_id for signature in signatures)
+        allowed = _unchanged_since(seen_at).filter(status__in=Signature.APPROVABLE_STATUSES)
+        if group is not None:
+            allowed = allowed.filter(letter_id=group.letter_id)
         done = _review_all(
             signatures,
             reviewer,
-            allowed=_unchanged_since(seen_at).filter(
-                status__in=[Signature.Status.PENDING, Signature.Status.REJECTED]
-            ),
+            allowed=allowed,
             status=Signature.Status.APPROVED,
             reason="",
         )
+        if group is not None and done:
+            Signature.objects.filter(pk__in=[signature.pk for signature in done]).update(
+                group=group
+            )
+            for signature in done:
+                signature.group = group
         _publish({signature.letter_id for signature in done})
         for signature in done:
             share = share_links_for(signature)
@@ -296,9 +305,7 @@ def signature_reject(*, signatures, reviewer, reason: str = "", seen_at=None) ->
         done = _review_all(
             signatures,
             reviewer,
-            allowed=_unchanged_since(seen_at).exclude(
-                status__in=[Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
-            ),
+            allowed=_unchanged_since(seen_at).filter(status__in=Signature.REJECTABLE_STATUSES),
             status=Signature.Status.REJECTED,
             reason=reason,
         )

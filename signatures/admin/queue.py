@@ -2,31 +2,75 @@
 hundred signatures or a hundred thousand: its filters offer choices from small tables (never a
 DISTINCT over the signatures), its date links come from index probes, its trust columns from
 what the worker stored, and it counts only the filtered rows (show_full_result_count is off).
-Its editable columns are rendered without a template per input (QueueFormSet)."""
+Each row's decision buttons (and the group to approve into) read one query for the page."""
 
 import copy
 import datetime
+from collections import defaultdict
 from functools import cached_property
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.db.models import Exists, Max, Min
-from django.forms.models import BaseModelFormSet
-from django.forms.utils import flatatt
+from django.db.models import Exists, Max, Min, Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from letters.models import LetterRevision
+from letters.models import Letter, LetterGroup, LetterRevision
 from signatures import trust
+from signatures.models import Signature
 from signatures.trust.stored import attach_look_alikes
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on the entries awaiting review (SignatureAdmin.changelist_view sends a
+    list without a status here); "All" is a choice of its own, since a missing parameter
+    means the default."""
+
+    title = _("status")
+    # The parameter of Django's own field filter: the publishing kit's, the digest's and the
+    # import page's links name it.
+    parameter_name = "status__exact"
+    ALL = "all"
+    DEFAULT = Signature.Status.PENDING
+
+    def lookups(self, request, model_admin):
+        return Signature.Status.choices
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("All"),
+        }
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() in Signature.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+    @classmethod
+    def chosen(cls, query) -> bool:
+        """Whether a list's query names a status, this filter's way or as a plain lookup
+        (`?status=pending`, which older links use)."""
+        return any(key == "status" or key.startswith("status__") for key in query)
+
+    @classmethod
+    def is_pending_queue(cls, query) -> bool:
+        return cls.DEFAULT in (query.get(cls.parameter_name), query.get("status"))
+
+
 class NeedsAttentionFilter(admin.SimpleListFilter):
-    """Signatures with impostor signals; choosing it also orders the list riskiest first."""
+    """Signatures still to decide that have impostor signals (a decided entry needs nobody's
+    attention); choosing it also orders the list riskiest first."""
 
     title = _("needs attention")
     parameter_name = "attention"
@@ -43,11 +87,11 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == self.ANY:
-            return queryset.filter(risk_score__gt=0)
+            return queryset.undecided().filter(risk_score__gt=0)
         if value == self.PENDING:
-            return queryset.filter(risk_assessed_at__isnull=True)
+            return queryset.undecided().filter(risk_assessed_at__isnull=True)
         if value in trust.Flag.values:
-            return queryset.filter(risk_flags__contains=value)
+            return queryset.undecided().filter(risk_flags__contains=value)
         return queryset
 
 
@@ -129,12 +173,15 @@ def _periods(first, last, kind):
 
 
 class QueueChangeList(ChangeList):
-    """Reads the page's stored look-alikes in one query; gives the template a date hierarchy
-    built from index probes (templates/admin/signatures/signature/change_list.html)."""
+    """Reads the page's stored look-alikes in one query, and what each row's decision
+    buttons need in one more; gives the template a date hierarchy built from index probes
+    (templates/admin/signatures/signature/change_list.html)."""
 
     def get_results(self, request):
         super().get_results(request)
-        attach_look_alikes(list(self.result_list))  # evaluates and caches the page's rows
+        rows = list(self.result_list)  # evaluates and caches the page's rows
+        attach_look_alikes(rows)
+        attach_review(rows, self.model_admin, request)
 
     @cached_property
     def probed_date_hierarchy(self):
@@ -143,67 +190,58 @@ class QueueChangeList(ChangeList):
         return date_hierarchy(probed)
 
 
-# A page of 100 rows has three inputs a row (the row's id, its lead order, its group select
-# with an option per group). Django renders each input, and each option, from a template:
-# that took longer than the rest of the page. These render the same markup directly.
+class QueueOrder(QueueChangeList):
+    """A list's filters and order without its page: where "… and next" looks for the next."""
+
+    def get_results(self, request):
+        pass
 
 
-class _QuickInput(forms.Widget):
-    def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            self.input_type,
-            name,
-            format_html(' value="{}"', value) if value is not None else "",
-            flatatt(self.build_attrs(self.attrs, attrs)),
-        )
+def attach_review(rows, model_admin, request) -> None:
+    """Give each row what its cells show: `change_url` and `decide_url` (keeping the list's
+    filters, as the admin's own links do), `can_approve`, `can_reject`, and `approval_groups`, the
+    groups of its letter to approve it into, read for the whole page in one query."""
+    may_change = model_admin.has_change_permission(request)
+    preserved = {
+        "preserved_filters": model_admin.get_preserved_filters(request),
+        "opts": Signature._meta,
+    }
+    grouped = {row.letter_id for row in rows if row.letter.grouping == Letter.Grouping.GROUP}
+    groups = defaultdict(list)
+    if grouped and may_change:
+        for group in LetterGroup.objects.filter(letter__in=grouped).order_by("order", "name"):
+            groups[group.letter_id].append(group)
+    for row in rows:
+        url = reverse("admin:signatures_signature_change", args=[row.pk])
+        row.change_url = add_preserved_filters(preserved, url)
+        url = reverse("admin:signatures_signature_decide", args=[row.pk])
+        row.decide_url = add_preserved_filters(preserved, url)
+        row.can_approve = may_change and row.status in Signature.APPROVABLE_STATUSES
+        row.can_reject = may_change and row.status in Signature.REJECTABLE_STATUSES
+        row.approval_groups = groups[row.letter_id] if row.can_approve else []
 
 
-class QuickHiddenInput(_QuickInput, forms.HiddenInput):
-    pass
-
-
-class QuickNumberInput(_QuickInput, forms.NumberInput):
-    pass
-
-
-class QuickSelect(forms.Select):
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
-
-
-def _quick(widget):
-    if isinstance(widget, RelatedFieldWidgetWrapper):
-        # No links to add or change a group: groups are edited with their letter.
-        widget = widget.widget
-    if isinstance(widget, forms.Select):
-        quick = QuickSelect(attrs=widget.attrs)
-        quick.choices = widget.choices
-        return quick
-    if isinstance(widget, forms.NumberInput):
-        return QuickNumberInput(attrs=widget.attrs)
-    return widget
-
-
-class QueueFormSet(BaseModelFormSet):
-    """The change list's editable rows, with the quick widgets."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        for field in form.fields.values():
-            field.widget = (
-                QuickHiddenInput(attrs=field.widget.attrs)
-                if isinstance(field.widget, forms.HiddenInput)
-                else _quick(field.widget)
-            )
+def next_in_queue(queue, current):
+    """The signature after `current` in `queue` (a list's filtered, ordered queryset), whether
+    or not `current` is still in it: found by its position in the order (the rows whose sort
+    values come after its own), so it costs an index lookup, not a walk of the queue."""
+    terms = queue.query.order_by
+    local = {field.attname: field for field in Signature._meta.concrete_fields}
+    fields = [term.removeprefix("-") if isinstance(term, str) else None for term in terms]
+    fields = ["id" if field == "pk" else field for field in fields]
+    if fields and all(field in local and not local[field].is_relation for field in fields):
+        values = Signature.objects.filter(pk=current.pk).values(*fields).get()
+        if None not in values.values():
+            after, equal = Q(pk__in=[]), Q()
+            for term, field in zip(terms, fields, strict=True):
+                lookup = "lt" if term.startswith("-") else "gt"
+                after |= equal & Q(**{f"{field}__{lookup}": values[field]})
+                equal &= Q(**{field: values[field]})
+            return queue.filter(after).first()
+    # Sorted by a related column or one with blanks (how NULLs sort differs between
+    # databases): find the position by walking the ids, a rare and slower path.
+    ids = iter(queue.values_list("pk", flat=True))
+    for pk in ids:
+        if pk == current.pk:
+            return queue.filter(pk=next(ids, None)).first()
+    return queue.first()

@@ -1,23 +1,29 @@
 from functools import cached_property, partial
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from letters.models import Letter, LetterGroup
-from signatures import services, trust
+from signatures import services
+from signatures.admin import review
 from signatures.admin.queue import (
     ConfirmedRevisionFilter,
     NeedsAttentionFilter,
     QueueChangeList,
-    QueueFormSet,
+    QueueOrder,
+    StatusFilter,
 )
 from signatures.exports import staff_csv
 from signatures.forms import clean_new_name_of
@@ -65,17 +71,15 @@ class RejectionForm(forms.Form):
 class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
     action_form = ReviewActionForm
-    # The trust columns come right after the name, so they stay in view on a narrow screen.
-    list_display = (
-        "name", "status", "risk_display", "email_matches_website", "free_mail",
-        "look_alikes_display", "contact_email", "contact_name", "location_display",
-        "is_lead", "lead_order", "submitted_at", "confirmed_at", "letter", "group",
-        "confirmed_revision", "source",
-    )  # fmt: skip
-    list_display_links = ("name",)
-    list_editable = ("lead_order", "group")
+    # Few columns, so the queue fits a 1280-pixel screen beside its filters: the name carries
+    # where the organization is and who wrote, the risk its flags and look-alikes, and the
+    # last one the status and the decision. The rest is on the signature's page and in the
+    # filters.
+    list_display = ("name_display", "risk_display", "submitted_at", "letter", "decision_display")
+    # The name cell links to the signature itself, after the organization's details.
+    list_display_links = None
     list_filter = (
-        NeedsAttentionFilter, "letter", "status", "is_lead", ConfirmedRevisionFilter, "source",
+        NeedsAttentionFilter, "letter", StatusFilter, "is_lead", ConfirmedRevisionFilter, "source",
     )  # fmt: skip
     list_select_related = ("letter", "confirmed_revision")
     autocomplete_fields = ("organization",)
@@ -119,17 +123,45 @@ class SignatureAdmin(admin.ModelAdmin):
         ),
     )
 
+    class Media:
+        css = {"all": ("signatures/admin/desk.css",)}
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name != "group":
-            return super().formfield_for_foreignkey(db_field, request, **kwargs)
-        kwargs["queryset"] = LetterGroup.objects.select_related("letter")
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        # The change list has one group select per row: read the groups once per request,
-        # not once per row (iterated, as list() would count them first).
-        if not hasattr(request, "_signature_group_choices"):
-            request._signature_group_choices = [*iter(field.choices)]
-        field.choices = request._signature_group_choices
-        return field
+        if db_field.name == "group":
+            kwargs["queryset"] = LetterGroup.objects.select_related("letter")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(require_POST(partial(review.decide, self)))
+        # Before the admin's own: its catch-all would take "<id>/decide/" for a change page.
+        return [
+            path("<path:object_id>/decide/", decide, name="signatures_signature_decide"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # Opened plainly (the menu, "Clear all filters"), the list is the review queue.
+        if request.method == "GET" and not request.GET:
+            default = {StatusFilter.parameter_name: StatusFilter.DEFAULT}
+            return HttpResponseRedirect(f"{request.path}?{urlencode(default)}")
+        extra_context = {
+            # When the rows were read, for their decision forms (see `seen_at`).
+            "seen_at": timezone.now().isoformat(),
+            # The queue is a work surface: its width goes to the rows, not to the menu of
+            # every model (the breadcrumbs and the header still lead everywhere).
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        signature = self.get_object(request, object_id)
+        if signature is not None:
+            extra_context = {
+                "review": review.review_context(self, request, signature),
+                **(extra_context or {}),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -148,14 +180,14 @@ class SignatureAdmin(admin.ModelAdmin):
         return False
 
     def get_changelist(self, request, **kwargs):
-        return QueueChangeList
-
-    def get_changelist_formset(self, request, **kwargs):
-        return super().get_changelist_formset(request, formset=QueueFormSet, **kwargs)
+        # "… and next" reads the list's order without its page (review._queue).
+        return QueueOrder if getattr(request, "queue_order_only", False) else QueueChangeList
 
     def get_ordering(self, request):
-        # With "needs attention" chosen the moderator wants the riskiest first.
-        if NeedsAttentionFilter.parameter_name in request.GET:
+        # Reviewing, or with "needs attention" chosen, the moderator wants the riskiest first.
+        if NeedsAttentionFilter.parameter_name in request.GET or StatusFilter.is_pending_queue(
+            request.GET
+        ):
             return ("-risk_score", "-submitted_at")
         return super().get_ordering(request)
 
@@ -179,15 +211,6 @@ class SignatureAdmin(admin.ModelAdmin):
             obj.own_signals = assess_one(obj)
         return obj.own_signals
 
-    @admin.display(description=_("email matches website"), boolean=True)
-    def email_matches_website(self, obj):
-        return self._own_signals(obj).email_matches_website
-
-    @admin.display(description=_("free-mail"))
-    def free_mail(self, obj):
-        # Words, not the boolean icons: a green tick for a free-mail address would read as "fine".
-        return _("free-mail") if self._own_signals(obj).free_mail else "—"
-
     @admin.display(description=_("looks like"))
     def look_alikes_display(self, obj):
         # Names only, at most two, to keep rows short; each links to that signature's page.
@@ -202,17 +225,91 @@ class SignatureAdmin(admin.ModelAdmin):
             },
         )
 
+    @admin.display(description=_("organization"), ordering="name")
+    def name_display(self, obj):
+        """The name, linked to the signature's page (keeping the list's filters), then where
+        it is, its website and who wrote, small, so a row says who this is at a glance."""
+        contact = (
+            format_html("{} &lt;{}&gt;", obj.contact_name, obj.contact_email)
+            if obj.contact_name
+            else obj.contact_email
+        )
+        details = [part for part in (self.location_display(obj), obj.website, contact) if part]
+        return format_html(
+            '<a href="{}">{}</a><small class="queue-details">{}</small>',
+            obj.change_url,
+            obj.name,
+            format_html_join(" · ", "<span>{}</span>", ((part,) for part in details)),
+        )
+
     @admin.display(description=_("risk"), ordering="-risk_score")
     def risk_display(self, obj):
-        # The score, and the one signal that has no column of its own.
+        # The stored score and flags, and the look-alikes the worker found.
         if obj.risk_assessed_at is None:
             return _("flags pending")
         flags = stored_flags(obj)
-        if not flags:
+        if not hasattr(obj, "look_alikes_shown"):
+            attach_look_alikes([obj])
+        if not flags and not obj.look_alike_count:
             return "—"
-        if trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN in flags:
-            return f"{obj.risk_score}: {trust.Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN.label}"
-        return str(obj.risk_score)
+        parts = []
+        if flags:
+            labels = "; ".join(str(flag.label) for flag in flags)
+            parts.append(format_html("<strong>{}</strong>: {}", obj.risk_score, labels))
+        if obj.look_alike_count:
+            parts.append(format_html("{}: {}", _("Looks like"), self.look_alikes_display(obj)))
+        return format_html_join("", '<span class="queue-flag">{}</span>', ((p,) for p in parts))
+
+    @admin.display(description=_("status"), ordering="status")
+    def decision_display(self, obj):
+        """The status, then buttons of the row's own form (rendered after the list's form,
+        change_list.html), each named for the organization; a group to approve into where the
+        letter has them. Written here rather than from a template: a page has a hundred."""
+        status = format_html('<span class="queue-status">{}</span>', obj.get_status_display())
+        if not (obj.can_approve or obj.can_reject):
+            return status
+        form = f"decide-{obj.pk}"
+        controls = []
+        if obj.approval_groups:
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (group.pk, " selected" if group.pk == obj.group_id else "", group.name)
+                    for group in obj.approval_groups
+                ),
+            )
+            controls.append(
+                format_html(
+                    '<select form="{}" name="group" aria-label="{}"><option value="">{}</option>'
+                    "{}</select>",
+                    form,
+                    _("Group for %(name)s") % {"name": obj.name},
+                    _("No group"),
+                    options,
+                )
+            )
+        for applies, value, label, named, css in (
+            (obj.can_approve, review.APPROVE, _("Approve"), _("Approve %(name)s"), "default"),
+            (obj.can_reject, review.REJECT, _("Reject"), _("Reject %(name)s"), "reject"),
+        ):
+            if applies:
+                controls.append(
+                    format_html(
+                        '<button type="submit" form="{}" name="decision" value="{}" '
+                        'class="button {}" aria-label="{}">{}</button>',
+                        form,
+                        value,
+                        css,
+                        named % {"name": obj.name},
+                        label,
+                    )
+                )
+        return format_html(
+            '{}<span class="queue-decision">{}</span>',
+            status,
+            format_html_join("", "{}", ((control,) for control in controls)),
+        )
 
     @admin.display(description=_("signals"))
     def trust_signals(self, obj):
@@ -242,7 +339,6 @@ class SignatureAdmin(admin.ModelAdmin):
             {"history": [(record, email_domain(record.contact_email)) for record in history]},
         )
 
-    @admin.display(description=_("location"), ordering="city")
     def location_display(self, obj):
         return ", ".join(part for part in (obj.city, obj.region, obj.country) if part)
 

@@ -16,6 +16,7 @@ from signatures.trust.domains import (
     domains_match,
     email_domain,
     identity_domain,
+    is_disposable_mail,
     is_free_mail,
     website_domain,
 )
@@ -33,13 +34,17 @@ class Flag(models.TextChoices):
     NEAR_DUPLICATE = "near_duplicate", _("Looks like another signature on this letter")
     DOMAIN_MISMATCH = "domain_mismatch", _("Email domain differs from the website")
     FREE_MAIL = "free_mail", _("Free-mail address")
+    DISPOSABLE_MAIL = "disposable_mail", _("Throwaway mail address")
 
 
 # An impostor using a known organization's name is the attack that discredits a letter, so it
 # outweighs everything else; a look-alike is either an impostor or a double entry; a free-mail
-# or mismatched address is common among small, genuine groups and only nudges the order.
+# or mismatched address is common among small, genuine groups and only nudges the order. A
+# throwaway inbox is not: no organization runs its mail there, and the confirmation link it
+# clicked proves only that someone held the inbox for a minute.
 WEIGHTS = {
     Flag.KNOWN_ORGANIZATION_OTHER_DOMAIN: 8,
+    Flag.DISPOSABLE_MAIL: 6,
     Flag.NEAR_DUPLICATE: 4,
     Flag.DOMAIN_MISMATCH: 3,
     Flag.FREE_MAIL: 2,
@@ -64,6 +69,7 @@ class Assessment:
     website_domain: str
     email_matches_website: bool | None
     free_mail: bool
+    disposable_mail: bool
     look_alikes: list[LookAlike] = field(default_factory=list)
     # This organization's signatures on other letters, any status, oldest first.
     history: list[Signature] = field(default_factory=list)
@@ -88,6 +94,7 @@ def assess_one(signature: Signature) -> Assessment:
         website_domain=site_domain,
         email_matches_website=domains_match(mail_domain, site_domain) if site_domain else None,
         free_mail=is_free_mail(mail_domain),
+        disposable_mail=is_disposable_mail(mail_domain),
     )
 
 
@@ -212,14 +219,19 @@ def _assessed(signatures, look_alikes) -> dict[int, Assessment]:
 
 def known_domains(history, organization) -> frozenset[str]:
     """Domains this organization is known to write from: those of its approved signatures on
-    other letters (free-mail excluded, since anyone has those), and its website's."""
+    other letters (free and throwaway mail excluded, since anyone has those), and its
+    website's."""
     approved = [record for record in history if record.status == Signature.Status.APPROVED]
     if not approved:
         return frozenset()
     domains = {email_domain(record.contact_email) for record in approved}
     if organization is not None and organization.website_domain:
         domains.add(organization.website_domain)
-    return frozenset(domain for domain in domains if domain and not is_free_mail(domain))
+    return frozenset(
+        domain
+        for domain in domains
+        if domain and not is_free_mail(domain) and not is_disposable_mail(domain)
+    )
 
 
 def _flags(assessment: Assessment) -> tuple[Flag, ...]:
@@ -233,8 +245,12 @@ def _flags(assessment: Assessment) -> tuple[Flag, ...]:
         alike.signature.status in Signature.STANDING_STATUSES for alike in assessment.look_alikes
     ):
         flags.append(Flag.NEAR_DUPLICATE)
-    if assessment.email_matches_website is False and not assessment.free_mail:
+    # A free or throwaway address never matches a website: its own flag says so once.
+    anyones = assessment.free_mail or assessment.disposable_mail
+    if assessment.email_matches_website is False and not anyones:
         flags.append(Flag.DOMAIN_MISMATCH)
-    if assessment.free_mail:
+    if assessment.disposable_mail:
+        flags.append(Flag.DISPOSABLE_MAIL)
+    elif assessment.free_mail:
         flags.append(Flag.FREE_MAIL)
     return tuple(flags)

@@ -1,9 +1,11 @@
 """What a domain says about who is behind an address: data (the free-mail providers and the
-shared hosts, kept by hand) and the pure functions that read it. Nothing is looked up on the
-internet."""
+shared hosts, kept by hand; the throwaway-mail services, from the disposable-email-domains
+package) and the pure functions that read it. Nothing is looked up on the internet."""
 
 import re
 from urllib.parse import urlsplit
+
+from disposable_email_domains import blocklist as DISPOSABLE_MAIL_DOMAINS
 
 # Addresses anyone can open in a minute: they say nothing about who the sender works for.
 FREE_MAIL_DOMAINS = frozenset(
@@ -80,3 +82,13 @@ def is_free_mail(domain: str) -> bool:
     family, _dot, suffix = domain.partition(".")
     # gmx.de, yandex.ru, yahoo.co.uk: a family name followed by a country's suffix only.
     return family in FREE_MAIL_FAMILIES and bool(re.fullmatch(r"[a-z]{2,3}(\.[a-z]{2})?", suffix))
+
+
+def is_disposable_mail(domain: str) -> bool:
+    """A throwaway inbox (mailinator.com, a temp-mail service's own subdomains): whoever
+    confirmed from it can be anyone, and is gone tomorrow. Its subdomains count too."""
+    labels = domain.split(".")
+    # Never the bare suffix: the list names services, not top-level domains.
+    return any(
+        ".".join(labels[start:]) in DISPOSABLE_MAIL_DOMAINS for start in range(len(labels) - 1)
+    )

@@ -42,11 +42,11 @@ def test_impostor_with_free_mail_is_flagged_and_listed_first(
 
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 2
-    assert rows.nth(0).locator("th").inner_text() == "ACLU of Washington"
+    assert rows.nth(0).locator(".field-name_display a").inner_text() == "ACLU of Washington"
     assert "Known organization, email from another domain" in rows.nth(0).inner_text()
-    assert rows.nth(1).locator("th").inner_text() == "Small Mutual Aid Group"
+    assert rows.nth(1).locator(".field-name_display a").inner_text() == "Small Mutual Aid Group"
 
-    rows.nth(0).get_by_role("link", name="ACLU of Washington").click()
+    rows.nth(0).get_by_role("link", name="ACLU of Washington", exact=True).click()
     history = page.locator(".field-organization_history")
     assert "Earlier letter" in history.inner_text()
     assert "aclu-wa.org" in history.inner_text()

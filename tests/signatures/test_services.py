@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from letters.models import Letter, LetterGroup
 from signatures import services
 from signatures.models import OutgoingMail, Signature
 from signatures.services import SubmitOutcome
@@ -98,6 +99,33 @@ def test_approve_records_reviewer_and_skips_unconfirmed(letter):
     assert pending.status == Signature.Status.APPROVED
     assert pending.reviewed_by == reviewer and pending.reviewed_at is not None
     assert unconfirmed.status == Signature.Status.UNCONFIRMED
+
+
+def test_approve_with_a_group_lists_the_signature_under_it_and_publishes_once(db):
+    letter = make_letter(grouping=Letter.Grouping.GROUP)
+    national = LetterGroup.objects.create(letter=letter, name="National", order=1)
+    signature = make_signature(letter, status=Signature.Status.PENDING)
+    version = Letter.objects.get(pk=letter.pk).public_version
+
+    done = services.signature_approve(signatures=[signature], reviewer=None, group=national)
+
+    assert done == 1
+    assert signature.group == national
+    signature.refresh_from_db()
+    assert (signature.status, signature.group) == (Signature.Status.APPROVED, national)
+    assert Letter.objects.get(pk=letter.pk).public_version == version + 1
+
+
+def test_approve_with_another_letters_group_approves_nothing(db):
+    grouped = make_letter(grouping=Letter.Grouping.GROUP)
+    elsewhere = LetterGroup.objects.create(letter=grouped, name="Faraway", order=1)
+    signature = make_signature(make_letter(), status=Signature.Status.PENDING)
+
+    done = services.signature_approve(signatures=[signature], reviewer=None, group=elsewhere)
+
+    signature.refresh_from_db()
+    assert done == 0
+    assert (signature.status, signature.group) == (Signature.Status.PENDING, None)
 
 
 def test_reject_records_reviewer(letter):

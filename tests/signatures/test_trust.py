@@ -153,6 +153,54 @@ def test_free_mail_and_mismatched_domains_are_flagged_separately():
     assert assessed[no_site.pk].flags == ()
 
 
+@pytest.mark.parametrize("domain", ["mailinator.com", "inbox.mailinator.com", "yopmail.com"])
+def test_throwaway_mail_services_from_the_maintained_list_are_recognised(domain):
+    assert domains.is_disposable_mail(domain)
+
+
+@pytest.mark.parametrize("domain", ["gmail.com", "aclu-wa.org", "com", ""])
+def test_organization_and_free_mail_domains_are_not_throwaway(domain):
+    assert not domains.is_disposable_mail(domain)
+
+
+@pytest.mark.django_db
+def test_throwaway_address_is_flagged_once_and_outweighs_free_mail():
+    letter = make_letter()
+    throwaway = make_signature(
+        letter,
+        name="Small Group",
+        website="https://small.example",
+        contact_email="a@mailinator.com",
+    )
+    free = make_signature(
+        letter, name="Other Circle", website="https://other.example", contact_email="b@gmail.com"
+    )
+
+    assessed = trust.assess([throwaway, free])
+
+    assert assessed[throwaway.pk].flags == (trust.Flag.DISPOSABLE_MAIL,)
+    assert assessed[throwaway.pk].score > assessed[free.pk].score
+
+
+@pytest.mark.django_db
+def test_throwaway_domain_never_becomes_an_organizations_known_domain():
+    submit_signature(
+        make_letter(),
+        status=Signature.Status.APPROVED,
+        name="Riders Union",
+        website="",
+        contact_email="riders@mailinator.com",
+    )
+    again = submit_signature(
+        make_letter(), name="Riders Union", website="", contact_email="other@mailinator.com"
+    )
+
+    assessment = trust.assess([again])[again.pk]
+
+    assert assessment.known_domains == frozenset()
+    assert assessment.flags == (trust.Flag.DISPOSABLE_MAIL,)
+
+
 @pytest.mark.django_db
 def test_impostor_using_a_known_organizations_name_with_free_mail_is_flagged():
     make_known_organization()

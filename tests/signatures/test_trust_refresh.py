@@ -44,7 +44,10 @@ def test_the_queue_says_the_flags_are_pending_until_the_worker_has_been(
 
     run_worker()
 
-    assert risk_cell(staff_client.get(CHANGELIST).content.decode()) == "2"
+    after = staff_client.get(CHANGELIST, {"status__exact": "unconfirmed"}).content.decode()
+    assert (
+        risk_cell(after) == '<span class="queue-flag"><strong>2</strong>: Free-mail address</span>'
+    )
     assert not staff_client.get(CHANGELIST, {"attention": "pending"}).context["cl"].result_list
 
 

@@ -5,6 +5,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
+# The list opens on the review queue (pending only); this shows every status.
+EVERY_STATUS = {"status__exact": "all"}
 
 
 def change_url(signature) -> str:

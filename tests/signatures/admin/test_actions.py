@@ -9,7 +9,7 @@ import pytest
 from signatures import services
 from signatures.models import Signature
 from tests.factories import make_letter, make_signature, submit_signature
-from tests.signatures.admin.pages import CHANGELIST, post_action
+from tests.signatures.admin.pages import CHANGELIST, change_form_data, post_action
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_approving_unconfirmed_signatures_is_skipped_with_a_warning(staff_client
 
 def test_an_entry_renamed_after_the_page_was_shown_is_not_approved_unseen(staff_client, letter):
     signature = make_signature(letter, name="Tiny Group", status=Signature.Status.PENDING)
-    page = staff_client.get(CHANGELIST)
+    page = staff_client.get(CHANGELIST, {"status__exact": "pending"})
     assert 'type="hidden" name="seen_at"' in page.content.decode()
     seen_at = page.context["action_form"]["seen_at"].value()
     services.signature_update_details(signature=signature, data={"name": "Sierra Club"})
@@ -111,18 +111,14 @@ def test_an_entry_renamed_after_the_page_was_shown_is_not_approved_unseen(staff_
     assert signature.status == Signature.Status.PENDING
 
 
-def test_lead_signers_marked_in_bulk_and_ordered_in_the_list(staff_client, letter):
+def test_lead_signers_marked_in_bulk_and_ordered_on_their_pages(staff_client, letter):
     a = make_signature(letter, name="Alpha")
     b = make_signature(letter, name="Beta")
     post_action(staff_client, "mark_lead", [a, b])
     assert Signature.objects.filter(is_lead=True).count() == 2
-    data = {
-        "form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2,
-        "form-0-id": b.pk, "form-0-lead_order": 1,
-        "form-1-id": a.pk, "form-1-lead_order": 2,
-        "_save": "Save",
-    }  # fmt: skip
-    staff_client.post(CHANGELIST + "?o=1", data)
+    for signature, order in ((b, 1), (a, 2)):
+        url, data = change_form_data(staff_client, signature, lead_order=order)
+        assert staff_client.post(url, data).status_code == 302
     public = staff_client.get(letter.get_absolute_url()).content.decode()
     assert public.index("Beta") < public.index("Alpha")
     post_action(staff_client, "unmark_lead", [a])
