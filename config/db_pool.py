@@ -40,7 +40,7 @@ def _has_input(fd: int) -> bool:
 
 
 def _sweep_idle_connections() -> None:
-    from django.db import connection
+    from django.db import connection  # here: settings import this module before Django is set up
 
     if (pool := getattr(connection, "pool", None)) is not None:
         pool.check()  # each idle connection tested; the dead ones closed and replaced

@@ -275,6 +275,8 @@ def signature_approve(*, signatures, reviewer, seen_at=None, group=None) -> int:
             reason="",
         )
         if group is not None and done:
+            # Not signature_set_group: that publishes on its own, and this approval publishes
+            # the letter once, below, with its group already set.
             Signature.objects.filter(pk__in=[signature.pk for signature in done]).update(
                 group=group
             )

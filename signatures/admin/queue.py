@@ -202,23 +202,32 @@ def attach_review(rows, model_admin, request) -> None:
     filters, as the admin's own links do), `can_approve`, `can_reject`, and `approval_groups`, the
     groups of its letter to approve it into, read for the whole page in one query."""
     may_change = model_admin.has_change_permission(request)
-    preserved = {
-        "preserved_filters": model_admin.get_preserved_filters(request),
-        "opts": Signature._meta,
-    }
     grouped = {row.letter_id for row in rows if row.letter.grouping == Letter.Grouping.GROUP}
     groups = defaultdict(list)
     if grouped and may_change:
         for group in LetterGroup.objects.filter(letter__in=grouped).order_by("order", "name"):
             groups[group.letter_id].append(group)
     for row in rows:
-        url = reverse("admin:signatures_signature_change", args=[row.pk])
-        row.change_url = add_preserved_filters(preserved, url)
-        url = reverse("admin:signatures_signature_decide", args=[row.pk])
-        row.decide_url = add_preserved_filters(preserved, url)
-        row.can_approve = may_change and row.status in Signature.APPROVABLE_STATUSES
-        row.can_reject = may_change and row.status in Signature.REJECTABLE_STATUSES
+        row.change_url = url_keeping_filters(model_admin, request, "change", row)
+        row.decide_url = url_keeping_filters(model_admin, request, "decide", row)
+        row.can_approve, row.can_reject = allowed_decisions(row, may_change=may_change)
         row.approval_groups = groups[row.letter_id] if row.can_approve else []
+
+
+def allowed_decisions(signature, *, may_change: bool) -> tuple[bool, bool]:
+    """Whether a moderator may approve it, and whether reject it, as its status allows."""
+    return (
+        may_change and signature.status in Signature.APPROVABLE_STATUSES,
+        may_change and signature.status in Signature.REJECTABLE_STATUSES,
+    )
+
+
+def url_keeping_filters(model_admin, request, view: str, signature) -> str:
+    """A signature's admin page (`change`, `decide`) with the list's filters, as the admin's
+    own links carry them."""
+    url = reverse(f"admin:signatures_signature_{view}", args=[signature.pk])
+    context = {"preserved_filters": model_admin.get_preserved_filters(request)}
+    return add_preserved_filters({**context, "opts": Signature._meta}, url)
 
 
 def next_in_queue(queue, current):

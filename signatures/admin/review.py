@@ -9,7 +9,6 @@ import copy
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, QueryDict
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, LetterGroup
 from signatures import services
-from signatures.admin.queue import next_in_queue
+from signatures.admin.queue import allowed_decisions, next_in_queue, url_keeping_filters
 from signatures.models import Signature
 
 APPROVE, REJECT = "approve", "reject"
@@ -58,26 +57,16 @@ def approval_groups(signature):
 def review_context(model_admin, request, signature) -> dict:
     """What the change page's "… and next" box shows (templates/…/change_form.html)."""
     may_change = model_admin.has_change_permission(request, signature)
-    can_approve = may_change and signature.status in Signature.APPROVABLE_STATUSES
-    can_reject = may_change and signature.status in Signature.REJECTABLE_STATUSES
+    can_approve, can_reject = allowed_decisions(signature, may_change=may_change)
     if not (can_approve or can_reject):
         return {}
     return {
-        "url": decide_url(model_admin, request, signature),
+        "url": url_keeping_filters(model_admin, request, "decide", signature),
         "can_approve": can_approve,
         "can_reject": can_reject,
         "groups": list(approval_groups(signature)) if can_approve else [],
         "seen_at": timezone.now().isoformat(),
     }
-
-
-def decide_url(model_admin, request, signature) -> str:
-    url = reverse("admin:signatures_signature_decide", args=[signature.pk])
-    context = {
-        "preserved_filters": model_admin.get_preserved_filters(request),
-        "opts": Signature._meta,
-    }
-    return add_preserved_filters(context, url)
 
 
 def decide(model_admin, request, object_id):

@@ -154,14 +154,11 @@ class SignatureAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        signature = self.get_object(request, object_id)
-        if signature is not None:
-            extra_context = {
-                "review": review.review_context(self, request, signature),
-                **(extra_context or {}),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The signature the change view has read already: the "… and next" box's decisions.
+        if obj is not None:
+            context["review"] = review.review_context(self, request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
